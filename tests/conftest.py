@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+
+from tests.factories import user_with_role
+from villages.models import Membership, Region, Village
+
+Role = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def wangchang(db):
+    """The real tree of the seed: 湖北省 → 天门市 → 汪场镇 and its 17 villages."""
+    call_command("loaddata", "fixtures/wangchang.json", verbosity=0)
+    return Region.objects.get(code="429006104")
+
+
+@pytest.fixture
+def xingou(wangchang):
+    return Village.objects.get(code="429006104203")
+
+
+@pytest.fixture
+def cuiwang(wangchang):
+    return Village.objects.get(code="429006104206")
+
+
+@pytest.fixture
+def people(wangchang, xingou):
+    """One user per role, placed in 汪场镇's tree."""
+    return {
+        "secretary": user_with_role(Role.SECRETARY, xingou),
+        "town_office": user_with_role(Role.TOWN_OFFICE, wangchang),
+        "town_leading_group": user_with_role(Role.TOWN_LEADING_GROUP, wangchang),
+        "city_office": user_with_role(Role.CITY_OFFICE, wangchang.parent),
+        "province_office": user_with_role(Role.PROVINCE_OFFICE, wangchang.parent.parent),
+        "administrator": user_with_role(Role.ADMINISTRATOR),
+    }

@@ -1,0 +1,19 @@
+from django.urls import reverse
+
+from villages.rules import home_village_of, memberships_of
+
+
+def navigation(request):
+    """The menu a user sees follows from their permissions, not from role names."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [("首页", reverse("home"))]
+    village = home_village_of(user)
+    if village is not None:
+        items.append(("我的村(社区)", reverse("villages:detail", args=[village.pk])))
+    if user.has_perm("villages.list_villages"):
+        items.append(("村(社区)名录", reverse("villages:list")))
+    if user.has_perm("villages.use_admin_site") and user.is_staff:
+        items.append(("管理后台", reverse("admin:index")))
+    return {"nav_items": items, "user_memberships": memberships_of(user)}

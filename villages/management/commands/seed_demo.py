@@ -1,0 +1,90 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from villages.models import Membership, Region, User, Village
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wangchang.json"
+DEMO_PASSWORD = "pingan-demo-2023"
+TOWN_CODE = "429006104"
+CITY_CODE = "429006"
+PROVINCE_CODE = "42"
+
+Role = Membership.Role
+
+
+class Command(BaseCommand):
+    help = "载入汪场镇行政区划与 17 个村(社区)，并创建各角色演示账号(仅限 DEBUG 模式)。"
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("演示数据只能在 DEBUG 模式下载入，生产环境请勿使用 seed_demo。")
+        with transaction.atomic():
+            created_places = self.load_places()
+            created_users = self.create_demo_users()
+        self.stdout.write(
+            f"新增区划或村(社区) {created_places} 个，新增演示账号 {created_users} 个；"
+            f"演示密码：{DEMO_PASSWORD}"
+        )
+
+    def load_places(self):
+        """Add the fixture's units that are missing; never overwrite an administrator's edits."""
+        created = 0
+        with FIXTURE.open(encoding="utf-8") as stream:
+            for item in serializers.deserialize("json", stream):
+                model = type(item.object)
+                if not model.objects.filter(code=item.object.code).exists():
+                    item.save()
+                    created += 1
+        return created
+
+    def create_demo_users(self):
+        town = Region.objects.get(code=TOWN_CODE)
+        accounts = [
+            ("admin", "系统管理员(演示)", Role.ADMINISTRATOR, None, None),
+            (
+                "province",
+                "省委平安办(演示)",
+                Role.PROVINCE_OFFICE,
+                Region.objects.get(code=PROVINCE_CODE),
+                None,
+            ),
+            (
+                "city",
+                "市委平安办(演示)",
+                Role.CITY_OFFICE,
+                Region.objects.get(code=CITY_CODE),
+                None,
+            ),
+            ("town_office", "镇平安办(演示)", Role.TOWN_OFFICE, town, None),
+            ("town_leader", "镇平安建设领导小组(演示)", Role.TOWN_LEADING_GROUP, town, None),
+        ]
+        for village in Village.objects.filter(town=town).order_by("code"):
+            accounts.append(
+                (
+                    f"secretary_{village.code[-3:]}",
+                    f"{village.name}书记(演示)",
+                    Role.SECRETARY,
+                    None,
+                    village,
+                )
+            )
+        created = 0
+        for username, full_name, role, region, village in accounts:
+            user, was_created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "is_staff": role == Role.ADMINISTRATOR,
+                    "is_superuser": role == Role.ADMINISTRATOR,
+                },
+            )
+            if was_created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                created += 1
+            Membership.objects.get_or_create(user=user, role=role, region=region, village=village)
+        return created
