@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("villages/", include("villages.urls")),
+    path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

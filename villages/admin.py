@@ -78,15 +78,35 @@ class VillageAdminForm(forms.ModelForm):
         return cleaned
 
 
-class VillageEventInline(admin.TabularInline):
-    model = VillageEvent
+class RecordInline(admin.TabularInline):
+    """Event rows shown beside their object: written by services, never edited by hand."""
+
     extra = 0
     can_delete = False
-    fields = ["occurred_at", "kind", "actor", "from_value", "to_value", "reason"]
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """An append-only record: readable, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VillageEventInline(RecordInline):
+    model = VillageEvent
+    fields = ["occurred_at", "kind", "actor", "from_value", "to_value", "reason"]
 
 
 @admin.register(Village)
@@ -133,19 +153,10 @@ class VillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(VillageEvent)
-class VillageEventAdmin(admin.ModelAdmin):
+class VillageEventAdmin(RecordAdmin):
     list_display = ["occurred_at", "village", "kind", "actor", "from_value", "to_value"]
     list_filter = ["kind"]
     search_fields = ["village__name", "village__code", "from_value", "to_value"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Membership)

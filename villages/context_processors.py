@@ -14,6 +14,8 @@ def navigation(request):
         items.append(("我的村(社区)", reverse("villages:detail", args=[village.pk])))
     if user.has_perm("villages.list_villages"):
         items.append(("村(社区)名录", reverse("villages:list")))
+    if user.has_perm("assessments.view_standard"):
+        items.append(("创建标准", reverse("assessments:standard_list")))
     if user.has_perm("villages.use_admin_site") and user.is_staff:
         items.append(("管理后台", reverse("admin:index")))
     return {"nav_items": items, "user_memberships": memberships_of(user)}

@@ -154,6 +154,22 @@ class Village(models.Model):
         return (self.code,)
 
 
+NUMERIC_PROFILE_FIELDS = (
+    "camera_count",
+    "grid_count",
+    "grid_worker_count",
+    "auxiliary_police_count",
+    "legal_adviser_count",
+    "mediation_director_count",
+    "patrol_team_size",
+)
+
+
+def numeric_profile_choices():
+    """The village profile's counts, offered as sources that pre-fill a threshold answer."""
+    return [(name, Village._meta.get_field(name).verbose_name) for name in NUMERIC_PROFILE_FIELDS]
+
+
 class VillageEvent(models.Model):
     """One recorded change of a village: who, when, from what, to what, why."""
 

@@ -89,3 +89,6 @@ def home_village_of(user):
 rules.add_perm("villages.list_villages", is_administrator | has_regional_role)
 rules.add_perm("villages.view_village", is_administrator | village_in_scope)
 rules.add_perm("villages.use_admin_site", is_administrator)
+rules.add_perm("assessments.view_standard", rules.is_authenticated)
+rules.add_perm("assessments.manage_standards", is_administrator)
+rules.add_perm("assessments.pin_standard", is_administrator | has_regional_role)

@@ -7,7 +7,10 @@ from django.db import transaction
 
 from villages.models import Membership, Region, User, Village
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wangchang.json"
+FIXTURES = [
+    Path(settings.BASE_DIR) / "fixtures" / name
+    for name in ("wangchang.json", "incident_categories.json", "standards.json")
+]
 DEMO_PASSWORD = "pingan-demo-2023"
 TOWN_CODE = "429006104"
 CITY_CODE = "429006"
@@ -17,28 +20,35 @@ Role = Membership.Role
 
 
 class Command(BaseCommand):
-    help = "载入汪场镇行政区划与 17 个村(社区)，并创建各角色演示账号(仅限 DEBUG 模式)。"
+    help = (
+        "载入汪场镇行政区划与 17 个村(社区)、案事件类别、创建标准，"
+        "并创建各角色演示账号(仅限 DEBUG 模式)。"
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("演示数据只能在 DEBUG 模式下载入，生产环境请勿使用 seed_demo。")
         with transaction.atomic():
-            created_places = self.load_places()
+            created_records = self.load_fixtures()
             created_users = self.create_demo_users()
         self.stdout.write(
-            f"新增区划或村(社区) {created_places} 个，新增演示账号 {created_users} 个；"
+            f"新增基础数据 {created_records} 条，新增演示账号 {created_users} 个；"
             f"演示密码：{DEMO_PASSWORD}"
         )
 
-    def load_places(self):
-        """Add the fixture's units that are missing; never overwrite an administrator's edits."""
+    def load_fixtures(self):
+        """Add the records that are missing; never overwrite an administrator's edits.
+
+        Fixtures name their records by natural key, so a record already present arrives
+        with its primary key set and is left alone.
+        """
         created = 0
-        with FIXTURE.open(encoding="utf-8") as stream:
-            for item in serializers.deserialize("json", stream):
-                model = type(item.object)
-                if not model.objects.filter(code=item.object.code).exists():
-                    item.save()
-                    created += 1
+        for fixture in FIXTURES:
+            with fixture.open(encoding="utf-8") as stream:
+                for item in serializers.deserialize("json", stream):
+                    if item.object.pk is None:
+                        item.save()
+                        created += 1
         return created
 
     def create_demo_users(self):
