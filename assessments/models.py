@@ -320,3 +320,343 @@ class StandardEvent(models.Model):
 
     def __str__(self):
         return f"{self.standard} {self.get_kind_display()}"
+
+
+class Campaign(models.Model):
+    """One year's run of the 平安村 standard in one town."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SELF_ASSESSMENT = "self_assessment", "自评中"
+        TOWN_ASSESSMENT = "town_assessment", "镇级考核"
+        FILED = "filed", "已报备"
+        CITY_REVIEW = "city_review", "市级复核"
+        CLOSED = "closed", "已结束"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SELF_ASSESSMENT},
+        Status.SELF_ASSESSMENT: {Status.TOWN_ASSESSMENT},
+        Status.TOWN_ASSESSMENT: {Status.FILED},
+        Status.FILED: {Status.CITY_REVIEW},
+        Status.CITY_REVIEW: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    year = models.PositiveIntegerField("年度")
+    town = models.ForeignKey(
+        "villages.Region",
+        verbose_name="乡镇(街道)",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        limit_choices_to={"level": "town"},
+    )
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name="创建标准版本",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        limit_choices_to={"kind": Standard.Kind.SAFE_VILLAGE},
+    )
+    self_assessment_due = models.DateField("自评截止日期")
+    town_assessment_due = models.DateField("镇级考核截止日期")
+    city_review_due = models.DateField("市级复核截止日期")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    opened_at = models.DateTimeField("启动时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "创建活动"
+        verbose_name_plural = "创建活动"
+        ordering = ["-year", "town__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year"], name="campaign_one_per_town_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.town.name}{self.year}年度平安村(社区)创建活动"
+
+    def clean(self):
+        errors = {}
+        if self.standard_id and self.standard.kind != Standard.Kind.SAFE_VILLAGE:
+            errors["standard"] = "创建活动须使用平安村(社区)创建标准。"
+        if (
+            self.self_assessment_due
+            and self.town_assessment_due
+            and self.city_review_due
+            and not self.self_assessment_due <= self.town_assessment_due <= self.city_review_due
+        ):
+            errors["town_assessment_due"] = "截止日期须依次为：自评、镇级考核、市级复核。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Assessment(models.Model):
+    """A village's self-assessment in one campaign, and later the reviews built on it."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "未开始"
+        IN_PROGRESS = "in_progress", "填报中"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "已退回"
+
+    TRANSITIONS = {
+        Status.NOT_STARTED: {Status.IN_PROGRESS, Status.SUBMITTED},
+        Status.IN_PROGRESS: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.RETURNED},
+        Status.RETURNED: {Status.SUBMITTED},
+    }
+    EDITABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="assessments"
+    )
+    village = models.ForeignKey(
+        "villages.Village",
+        verbose_name="村(社区)",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    status = models.CharField(
+        "自评状态",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        editable=False,
+    )
+    plan_text = models.TextField("创建方案", blank=True)
+    plan_document = models.ForeignKey(
+        "Evidence",
+        verbose_name="创建方案文件",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outreach_text = models.TextField("向小区、湾组、网格、家庭延伸情况", blank=True)
+    due_date = models.DateField("自评截止日期(延期后)", null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    submitted_late = models.BooleanField("逾期提交", default=False, editable=False)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+
+    class Meta:
+        verbose_name = "村(社区)创建考评"
+        verbose_name_plural = "村(社区)创建考评"
+        ordering = ["campaign", "village__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "village"], name="assessment_one_per_village"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village.name} {self.campaign.year}年度"
+
+    @property
+    def effective_due(self):
+        return self.due_date or self.campaign.self_assessment_due
+
+    @property
+    def is_editable(self):
+        return (
+            self.status in self.EDITABLE_STATUSES
+            and self.campaign.status == Campaign.Status.SELF_ASSESSMENT
+        )
+
+    def is_overdue(self, today):
+        if self.status == self.Status.SUBMITTED:
+            return self.submitted_late
+        return today > self.effective_due
+
+    @property
+    def has_plan(self):
+        return bool(self.plan_text.strip()) or self.plan_document_id is not None
+
+
+class Answer(models.Model):
+    """The village's own answer to one criterion."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="创建考评", on_delete=models.CASCADE, related_name="answers"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="标准条目", on_delete=models.PROTECT, related_name="answers"
+    )
+    veto_occurred = models.BooleanField("是否发生", null=True, blank=True)
+    met = models.BooleanField("是否达标", null=True, blank=True)
+    value = models.DecimalField("数值", max_digits=10, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField("自评得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    narrative = models.TextField("情况说明", blank=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "自评答案"
+        verbose_name_plural = "自评答案"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="answer_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} {self.criterion.label}"
+
+    @staticmethod
+    def complete_q(prefix=""):
+        """Answers that count as given; must agree with `is_complete`."""
+        kind = f"{prefix}criterion__kind"
+        return (
+            Q(**{kind: Criterion.Kind.VETO, f"{prefix}veto_occurred": False})
+            | (
+                Q(**{kind: Criterion.Kind.VETO, f"{prefix}veto_occurred": True})
+                & ~Q(**{f"{prefix}narrative": ""})
+            )
+            | Q(**{kind: Criterion.Kind.REQUIREMENT, f"{prefix}met__isnull": False})
+            | Q(**{kind: Criterion.Kind.THRESHOLD, f"{prefix}value__isnull": False})
+            | Q(**{kind: Criterion.Kind.SCORED, f"{prefix}score__isnull": False})
+        )
+
+    def is_complete(self, kind):
+        if kind == Criterion.Kind.VETO:
+            return self.veto_occurred is False or (
+                self.veto_occurred is True and self.narrative != ""
+            )
+        if kind == Criterion.Kind.REQUIREMENT:
+            return self.met is not None
+        if kind == Criterion.Kind.THRESHOLD:
+            return self.value is not None
+        return self.score is not None
+
+    def to_judgement(self):
+        return verdict.Judgement(
+            breached=self.veto_occurred, met=self.met, value=self.value, score=self.score
+        )
+
+
+def evidence_upload_path(evidence, filename):
+    # The stored name is generated: an uploaded name never reaches the file system.
+    return (
+        f"evidence/{evidence.assessment.campaign.year}/{evidence.assessment.village.code}/"
+        f"{evidence.token}.{evidence.extension}"
+    )
+
+
+class Evidence(models.Model):
+    """A file supporting an answer (佐证材料) or the creation plan."""
+
+    token = models.UUIDField("文件标识", unique=True, editable=False)
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="evidence"
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name="标准条目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    file = models.FileField("文件", upload_to=evidence_upload_path, max_length=200)
+    thumbnail = models.FileField("缩略图", upload_to="thumbnails/", blank=True, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    extension = models.CharField("类型", max_length=10)
+    content_type = models.CharField("MIME 类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+class AssessmentEvent(models.Model):
+    """Who moved an assessment, when, from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", "开始填报"
+        SUBMITTED = "submitted", "提交自评"
+        RETURNED = "returned", "退回修改"
+        DEADLINE_EXTENDED = "deadline_extended", "延长自评期限"
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField("事项", max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField("时间", auto_now_add=True)
+    from_status = models.CharField("变更前", max_length=20, blank=True)
+    to_status = models.CharField("变更后", max_length=20, blank=True)
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        verbose_name = "考评变更记录"
+        verbose_name_plural = "考评变更记录"
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.assessment} {self.get_action_display()}"
+
+
+class ReturnComment(models.Model):
+    """The town's reason for returning one criterion (or the whole assessment)."""
+
+    event = models.ForeignKey(
+        AssessmentEvent, verbose_name="退回记录", on_delete=models.PROTECT, related_name="comments"
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name="标准条目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField("退回意见")
+
+    class Meta:
+        verbose_name = "退回意见"
+        verbose_name_plural = "退回意见"
+
+    def __str__(self):
+        return self.text
+
+
+class CampaignEvent(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField("时间", auto_now_add=True)
+    from_status = models.CharField("变更前", max_length=20, blank=True)
+    to_status = models.CharField("变更后", max_length=20)
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        verbose_name = "创建活动变更记录"
+        verbose_name_plural = "创建活动变更记录"
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign} {self.from_status}→{self.to_status}"

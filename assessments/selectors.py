@@ -1,7 +1,17 @@
+from django.db.models import Count
 from django.http import Http404
 
-from assessments.models import Criterion, Standard
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Campaign,
+    Criterion,
+    Evidence,
+    Standard,
+)
 from assessments.verdict import PassRule
+from villages.rules import home_village_of, region_scope, village_scope
 
 
 def criteria_of(standard):
@@ -53,3 +63,108 @@ def access_standard_by_id(user, standard_id):
         return visible_standards(user).get(pk=standard_id)
     except Standard.DoesNotExist:
         raise Http404("未找到该标准。") from None
+
+
+def _scoped(queryset, scope):
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def visible_campaigns(user):
+    return _scoped(
+        Campaign.objects.select_related("town", "standard"), region_scope(user, "town__")
+    ).order_by("-year", "town__code")
+
+
+def access_campaign_by_id(user, campaign_id):
+    try:
+        return visible_campaigns(user).get(pk=campaign_id)
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该创建活动。") from None
+
+
+def visible_assessments(user):
+    return _scoped(
+        Assessment.objects.select_related(
+            "campaign__town", "campaign__standard", "village__town", "plan_document"
+        ),
+        village_scope(user, "village__"),
+    )
+
+
+def access_assessment_by_id(user, assessment_id):
+    """The assessment if the user may see it; 404 alike for missing and another place's."""
+    try:
+        return visible_assessments(user).get(pk=assessment_id)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该村(社区)的创建考评。") from None
+
+
+def access_evidence_by_id(user, evidence_id):
+    scope = village_scope(user, "assessment__village__")
+    evidence = _scoped(Evidence.objects.select_related("assessment__village"), scope)
+    try:
+        return evidence.get(pk=evidence_id)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该佐证材料。") from None
+
+
+def current_assessment_of_secretary(user):
+    """The secretary's assessment in the most recent campaign that has left draft."""
+    village = home_village_of(user)
+    if village is None:
+        return None
+    return (
+        visible_assessments(user)
+        .filter(village=village)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .order_by("-campaign__year")
+        .first()
+    )
+
+
+def workspace_parts(assessment):
+    """Criteria (print order), answers by criterion id, live evidence by criterion id."""
+    criteria = criteria_of(assessment.campaign.standard)
+    answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment)}
+    evidence_by_criterion = {}
+    for evidence in Evidence.objects.filter(assessment=assessment, withdrawn_at__isnull=True):
+        evidence_by_criterion.setdefault(evidence.criterion_id, []).append(evidence)
+    return criteria, answers, evidence_by_criterion
+
+
+def latest_return_comments(assessment):
+    """The reasons of the most recent return, by criterion id (None for the whole)."""
+    event = (
+        AssessmentEvent.objects.filter(
+            assessment=assessment, action=AssessmentEvent.Action.RETURNED
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if event is None:
+        return None, {}
+    return event, {c.criterion_id: c.text for c in event.comments.all()}
+
+
+def assessment_history(assessment):
+    return (
+        AssessmentEvent.objects.filter(assessment=assessment)
+        .select_related("actor")
+        .prefetch_related("comments__criterion")
+    )
+
+
+def judged_criteria_count(standard):
+    return Criterion.objects.filter(standard=standard).exclude(kind=Criterion.Kind.GROUP).count()
+
+
+def campaign_board(campaign):
+    """Every assessment of the campaign with its answered count, in village order."""
+    return list(
+        Assessment.objects.filter(campaign=campaign)
+        .select_related("village")
+        .annotate(
+            answered=Count("answers", filter=Answer.complete_q("answers__")),
+        )
+        .order_by("village__code")
+    )

@@ -1,15 +1,62 @@
-"""Writes to standards. Each is one transaction on the locked row, checked against the
-standard's transition table, with an event row of who, when, from, to and why."""
+"""Writes of the campaign. Each is one transaction on the locked row, checked against the
+object's transition table, with an event row of who, when, from, to and why."""
 
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.models import Criterion, Standard, StandardEvent
+from assessments.errors import IncompleteAssessment
+from assessments.evidence import check_upload
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Campaign,
+    CampaignEvent,
+    Criterion,
+    Evidence,
+    ReturnComment,
+    Standard,
+    StandardEvent,
+)
+from assessments.selectors import workspace_parts
 from villages.errors import InvalidInput, InvalidTransition, NotPermitted
+from villages.models import Village
 
 
 def _require(actor, permission, message):
     if not actor.has_perm(permission):
         raise NotPermitted(message)
+
+
+def _require_object(actor, permission, obj, message):
+    if not actor.has_perm(permission, obj):
+        raise NotPermitted(message)
+
+
+def _full_clean(instance):
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise InvalidInput("；".join(error.messages)) from None
+
+
+@contextmanager
+def _files_removed_on_failure():
+    """Files written during a write that then fails are removed with the rolled-back rows."""
+    written = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            if name:
+                default_storage.delete(name)
+        raise
 
 
 def _transition(standard, target):
@@ -86,3 +133,342 @@ def copy_standard_as_new_version(*, actor, standard_id, effective_year=None):
         reason=f"复制自第{source.version}版",
     )
     return copy
+
+
+def _record_campaign(campaign, actor, previous, reason=""):
+    CampaignEvent.objects.create(
+        campaign=campaign,
+        actor=actor,
+        from_status=previous,
+        to_status=campaign.status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    actor,
+    town,
+    year,
+    standard,
+    self_assessment_due,
+    town_assessment_due,
+    city_review_due,
+):
+    _require_object(actor, "assessments.create_campaign", town, "您不能为该乡镇创建创建活动。")
+    if Campaign.objects.filter(town=town, year=year).exists():
+        raise InvalidInput(f"{town.name}{year}年度的创建活动已存在。")
+    campaign = Campaign(
+        town=town,
+        year=year,
+        standard=standard,
+        self_assessment_due=self_assessment_due,
+        town_assessment_due=town_assessment_due,
+        city_review_due=city_review_due,
+    )
+    _full_clean(campaign)
+    campaign.save()
+    _record_campaign(campaign, actor, "", "新建")
+    return campaign
+
+
+@transaction.atomic
+def open_campaign(*, actor, campaign_id):
+    """Start self-assessment: pin the standard, one assessment per active village, once."""
+    campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+    _require_object(actor, "assessments.open_campaign", campaign, "您不能启动该创建活动。")
+    if campaign.status != Campaign.Status.DRAFT:
+        raise InvalidTransition(
+            f"{campaign}当前为“{campaign.get_status_display()}”，已经启动过，不会重复生成考评。"
+        )
+    previous = campaign.status
+    pin_standard(actor=actor, standard_id=campaign.standard_id, reason=f"{campaign}启用")
+    villages = Village.objects.filter(town=campaign.town, is_active=True)
+    if not villages.exists():
+        raise InvalidInput(f"{campaign.town.name}没有参与创建的村(社区)。")
+    Assessment.objects.bulk_create(
+        [Assessment(campaign=campaign, village=village) for village in villages],
+        ignore_conflicts=True,
+    )
+    campaign.status = Campaign.Status.SELF_ASSESSMENT
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["status", "opened_at"])
+    _record_campaign(campaign, actor, previous, "启动自评")
+    return campaign
+
+
+def _lock_assessment(actor, assessment_id, permission, message):
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("campaign", "village__town")
+        .get(pk=assessment_id)
+    )
+    _require_object(actor, permission, assessment, message)
+    return assessment
+
+
+def _lock_for_editing(actor, assessment_id):
+    assessment = _lock_assessment(
+        actor,
+        assessment_id,
+        "assessments.edit_assessment",
+        "只有本村(社区)党组织书记可以填报自评。",
+    )
+    if not assessment.is_editable:
+        if assessment.campaign.status != Campaign.Status.SELF_ASSESSMENT:
+            raise InvalidTransition(
+                f"创建活动当前为“{assessment.campaign.get_status_display()}”，不能修改自评。"
+            )
+        raise InvalidTransition(
+            f"自评已{assessment.get_status_display()}，不能再修改；如需修改请联系镇平安办退回。"
+        )
+    return assessment
+
+
+def _move(assessment, actor, target, action, reason=""):
+    if target not in Assessment.TRANSITIONS[assessment.status]:
+        raise InvalidTransition(
+            f"自评当前为“{assessment.get_status_display()}”，"
+            f"不能{AssessmentEvent.Action(action).label}。"
+        )
+    previous = assessment.status
+    assessment.status = target
+    return AssessmentEvent.objects.create(
+        assessment=assessment,
+        action=action,
+        actor=actor,
+        from_status=previous,
+        to_status=target,
+        reason=reason,
+    )
+
+
+def _mark_started(assessment, actor):
+    if assessment.status == Assessment.Status.NOT_STARTED:
+        _move(assessment, actor, Assessment.Status.IN_PROGRESS, AssessmentEvent.Action.STARTED)
+    assessment.save()
+
+
+def _criterion_of(assessment, criterion_id):
+    try:
+        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.campaign.standard_id)
+    except (Criterion.DoesNotExist, ValueError, TypeError):
+        raise InvalidInput("该条目不属于本年度创建标准。") from None
+
+
+def _store_evidence(actor, assessment, criterion, upload, written):
+    checked = check_upload(upload)
+    evidence = Evidence(
+        token=checked.token,
+        assessment=assessment,
+        criterion=criterion,
+        original_name=upload.name[-200:],
+        extension=checked.accepted.extension,
+        content_type=checked.accepted.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    evidence.file.save(checked.token.hex, checked.file_content(), save=False)
+    written.append(evidence.file.name)
+    thumbnail = checked.thumbnail_content()
+    if thumbnail is not None:
+        evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        written.append(evidence.thumbnail.name)
+    evidence.save()
+    return evidence
+
+
+def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=None):
+    """The village's 创建方案 (text and/or a document) and how the work reaches households."""
+    with _files_removed_on_failure() as written, transaction.atomic():
+        assessment = _lock_for_editing(actor, assessment_id)
+        assessment.plan_text = plan_text.strip()
+        assessment.outreach_text = outreach_text.strip()
+        if plan_upload is not None:
+            assessment.plan_document = _store_evidence(
+                actor, assessment, None, plan_upload, written
+            )
+        _mark_started(assessment, actor)
+        return assessment
+
+
+def _decimal(raw, label):
+    if raw in (None, ""):
+        return None
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise InvalidInput(f"{label}须填写数字。") from None
+    if not number.is_finite() or number < 0 or number >= Decimal("100000000"):
+        raise InvalidInput(f"{label}须为不小于 0 的数字。")
+    return number.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def save_answer(
+    *,
+    actor,
+    assessment_id,
+    criterion_id,
+    veto_occurred=None,
+    met=None,
+    value=None,
+    score=None,
+    narrative="",
+):
+    """Save one answer as a draft; only the field of the criterion's kind is kept."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    criterion = _criterion_of(assessment, criterion_id)
+    if not criterion.is_judged:
+        raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项填写其下各条。")
+    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first() or Answer(
+        assessment=assessment, criterion=criterion
+    )
+    answer.veto_occurred = answer.met = answer.value = answer.score = None
+    answer.narrative = narrative.strip()
+    label = f"{criterion.number} {criterion.title}"
+    if criterion.kind == Criterion.Kind.VETO:
+        answer.veto_occurred = veto_occurred
+        if veto_occurred and not answer.narrative:
+            raise InvalidInput(f"{label}：选择“已发生”时须说明发生的案事件情况。")
+    elif criterion.kind == Criterion.Kind.REQUIREMENT:
+        answer.met = met
+    elif criterion.kind == Criterion.Kind.THRESHOLD:
+        answer.value = _decimal(value, label)
+    else:
+        answer.score = _decimal(score, label)
+        if answer.score is not None and answer.score > criterion.max_score:
+            raise InvalidInput(f"{label}：自评得分不能超过满分 {criterion.max_score} 分。")
+    answer.updated_by = actor
+    answer.save()
+    _mark_started(assessment, actor)
+    return answer
+
+
+def add_evidence(*, actor, assessment_id, criterion_id, upload):
+    with _files_removed_on_failure() as written, transaction.atomic():
+        assessment = _lock_for_editing(actor, assessment_id)
+        criterion = _criterion_of(assessment, criterion_id)
+        evidence = _store_evidence(actor, assessment, criterion, upload, written)
+        _mark_started(assessment, actor)
+        return evidence
+
+
+@transaction.atomic
+def withdraw_evidence(*, actor, evidence_id):
+    """Take a file out of the assessment; the record and the file stay for the history."""
+    evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
+    assessment = _lock_for_editing(actor, evidence.assessment_id)
+    if evidence.withdrawn_at is not None:
+        raise InvalidTransition(f"“{evidence.original_name}”已撤回。")
+    evidence.withdrawn_at = timezone.now()
+    evidence.save(update_fields=["withdrawn_at"])
+    if assessment.plan_document_id == evidence.pk:
+        assessment.plan_document = None
+        assessment.save(update_fields=["plan_document"])
+    return evidence
+
+
+def missing_for_submission(assessment, criteria, answers, evidence_by_criterion):
+    """Every reason, in Chinese, why the assessment cannot be submitted yet."""
+    missing = []
+    if not assessment.has_plan:
+        missing.append("尚未填写或上传创建方案。")
+    for criterion in criteria:
+        if not criterion.is_judged:
+            continue
+        label = f"{criterion.label} {criterion.title}"
+        answer = answers.get(criterion.pk)
+        if answer is None or not answer.is_complete(criterion.kind):
+            missing.append(f"{label}：尚未作答。")
+        if criterion.evidence_required and not evidence_by_criterion.get(criterion.pk):
+            missing.append(f"{label}：须上传佐证材料。")
+    return missing
+
+
+@transaction.atomic
+def submit_assessment(*, actor, assessment_id):
+    assessment = _lock_for_editing(actor, assessment_id)
+    criteria, answers, evidence_by_criterion = workspace_parts(assessment)
+    missing = missing_for_submission(assessment, criteria, answers, evidence_by_criterion)
+    if missing:
+        raise IncompleteAssessment(missing)
+    now = timezone.now()
+    late = timezone.localdate(now) > assessment.effective_due
+    event = _move(
+        assessment,
+        actor,
+        Assessment.Status.SUBMITTED,
+        AssessmentEvent.Action.SUBMITTED,
+        "逾期提交" if late else "",
+    )
+    assessment.submitted_at = now
+    assessment.submitted_late = late
+    assessment.save()
+    return event
+
+
+@transaction.atomic
+def return_assessment(*, actor, assessment_id, comments, general_reason=""):
+    """Send a submitted assessment back, with the reason for each criterion concerned."""
+    assessment = _lock_assessment(
+        actor, assessment_id, "assessments.return_assessment", "只有镇平安办可以退回自评。"
+    )
+    comments = {key: text.strip() for key, text in comments.items() if text and text.strip()}
+    general_reason = general_reason.strip()
+    if not comments and not general_reason:
+        raise InvalidInput("退回修改须写明原因：请至少对一个条目或整体填写退回意见。")
+    criteria = {
+        c.pk: c
+        for c in Criterion.objects.filter(
+            standard_id=assessment.campaign.standard_id, pk__in=list(comments)
+        )
+    }
+    if set(comments) - set(criteria):
+        raise InvalidInput("退回意见中含有不属于本年度创建标准的条目。")
+    event = _move(
+        assessment,
+        actor,
+        Assessment.Status.RETURNED,
+        AssessmentEvent.Action.RETURNED,
+        general_reason or "见各条目退回意见",
+    )
+    assessment.save()
+    notes = [
+        ReturnComment(event=event, criterion=criteria[key], text=text)
+        for key, text in comments.items()
+    ]
+    if general_reason:
+        notes.insert(0, ReturnComment(event=event, criterion=None, text=general_reason))
+    ReturnComment.objects.bulk_create(notes)
+    return event
+
+
+@transaction.atomic
+def extend_deadline(*, actor, assessment_id, due_date, reason):
+    assessment = _lock_assessment(
+        actor, assessment_id, "assessments.extend_deadline", "只有镇平安办可以延长自评期限。"
+    )
+    if not isinstance(due_date, date):
+        raise InvalidInput("请填写新的截止日期。")
+    if not reason.strip():
+        raise InvalidInput("延长期限须说明原因。")
+    if due_date <= assessment.effective_due:
+        raise InvalidInput(
+            f"新的截止日期须晚于现截止日期 {assessment.effective_due:%Y年%m月%d日}。"
+        )
+    if assessment.status == Assessment.Status.SUBMITTED:
+        raise InvalidTransition("自评已提交，无需延期。")
+    previous_due = assessment.effective_due
+    assessment.due_date = due_date
+    assessment.save(update_fields=["due_date", "updated_at"])
+    AssessmentEvent.objects.create(
+        assessment=assessment,
+        action=AssessmentEvent.Action.DEADLINE_EXTENDED,
+        actor=actor,
+        from_status=assessment.status,
+        to_status=assessment.status,
+        reason=f"{previous_due:%Y-%m-%d} → {due_date:%Y-%m-%d}：{reason.strip()}",
+    )
+    return assessment

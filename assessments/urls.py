@@ -7,4 +7,47 @@ app_name = "assessments"
 urlpatterns = [
     path("standards/", views.standard_list, name="standard_list"),
     path("standards/<int:standard_id>/", views.standard_detail, name="standard_detail"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/open/", views.campaign_open, name="campaign_open"),
+    path("my/", views.my_assessment, name="my_assessment"),
+    path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:assessment_id>/plan/", views.assessment_plan, name="assessment_plan"),
+    path(
+        "assessments/<int:assessment_id>/criteria/<int:criterion_id>/",
+        views.assessment_criterion,
+        name="assessment_criterion",
+    ),
+    path(
+        "assessments/<int:assessment_id>/criteria/<int:criterion_id>/evidence/",
+        views.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "assessments/<int:assessment_id>/submit/",
+        views.assessment_submit,
+        name="assessment_submit",
+    ),
+    path(
+        "assessments/<int:assessment_id>/return/",
+        views.assessment_return,
+        name="assessment_return",
+    ),
+    path(
+        "assessments/<int:assessment_id>/extend/",
+        views.assessment_extend,
+        name="assessment_extend",
+    ),
+    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path(
+        "evidence/<int:evidence_id>/thumbnail/",
+        views.evidence_thumbnail,
+        name="evidence_thumbnail",
+    ),
+    path(
+        "evidence/<int:evidence_id>/withdraw/",
+        views.evidence_withdraw,
+        name="evidence_withdraw",
+    ),
 ]

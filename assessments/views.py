@@ -1,7 +1,44 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from assessments.selectors import access_standard_by_id, criteria_tree, visible_standards
+from assessments import services
+from assessments.errors import IncompleteAssessment
+from assessments.forms import (
+    AnswerForm,
+    CampaignForm,
+    EvidenceForm,
+    ExtendDeadlineForm,
+    PlanForm,
+    ReturnForm,
+)
+from assessments.models import Assessment, Criterion
+from assessments.selectors import (
+    access_assessment_by_id,
+    access_campaign_by_id,
+    access_evidence_by_id,
+    access_standard_by_id,
+    assessment_history,
+    campaign_board,
+    criteria_tree,
+    current_assessment_of_secretary,
+    judged_criteria_count,
+    latest_return_comments,
+    visible_campaigns,
+    visible_standards,
+    workspace_parts,
+)
+from villages.errors import InvalidInput
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
 
 
 @login_required
@@ -21,3 +58,356 @@ def standard_detail(request, standard_id):
         "assessments/standard_detail.html",
         {"standard": standard, "tree": criteria_tree(standard)},
     )
+
+
+@login_required
+def campaign_list(request):
+    return render(
+        request,
+        "assessments/campaign_list.html",
+        {"campaigns": visible_campaigns(request.user)},
+    )
+
+
+@login_required
+def campaign_create(request):
+    _require(request.user, "assessments.create_campaign")
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.create_campaign(actor=request.user, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已新建{campaign}，确认无误后请启动自评。")
+            return redirect("assessments:campaign_detail", campaign.pk)
+    return render(request, "assessments/campaign_form.html", {"form": form})
+
+
+STATE_LABELS = {
+    Assessment.Status.NOT_STARTED: "未开始",
+    Assessment.Status.IN_PROGRESS: "填报中",
+    Assessment.Status.SUBMITTED: "已提交",
+    Assessment.Status.RETURNED: "已退回",
+}
+
+
+@login_required
+def campaign_detail(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    today = timezone.localdate()
+    total = judged_criteria_count(campaign.standard)
+    rows = []
+    counts = dict.fromkeys([*STATE_LABELS.values(), "逾期"], 0)
+    for assessment in campaign_board(campaign):
+        overdue = assessment.is_overdue(today)
+        counts[STATE_LABELS[assessment.status]] += 1
+        counts["逾期"] += overdue
+        rows.append(
+            {
+                "assessment": assessment,
+                "state": STATE_LABELS[assessment.status],
+                "overdue": overdue,
+                "answered": assessment.answered,
+                "share": round(100 * assessment.answered / total) if total else 0,
+            }
+        )
+    return render(
+        request,
+        "assessments/campaign_board.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "counts": counts,
+            "total": total,
+            "can_open": request.user.has_perm("assessments.open_campaign", campaign),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_open(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    campaign = services.open_campaign(actor=request.user, campaign_id=campaign.pk)
+    messages.success(request, f"{campaign}已启动，各村(社区)可开始自评。")
+    return redirect("assessments:campaign_detail", campaign.pk)
+
+
+@login_required
+def my_assessment(request):
+    assessment = current_assessment_of_secretary(request.user)
+    if assessment is None:
+        return render(request, "assessments/no_assessment.html")
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+def _workspace_context(request, assessment):
+    criteria, answers, evidence_by_criterion = workspace_parts(assessment)
+    return_event, return_comments = latest_return_comments(assessment)
+    judged = [c for c in criteria if c.is_judged]
+    answered = sum(1 for c in judged if c.pk in answers and answers[c.pk].is_complete(c.kind))
+    items = [
+        {
+            "criterion": criterion,
+            "answer": answers.get(criterion.pk),
+            "complete": criterion.pk in answers
+            and answers[criterion.pk].is_complete(criterion.kind),
+            "evidence": evidence_by_criterion.get(criterion.pk, []),
+            "return_comment": return_comments.get(criterion.pk),
+        }
+        for criterion in criteria
+    ]
+    return {
+        "assessment": assessment,
+        "items": items,
+        "answered": answered,
+        "judged": len(judged),
+        "return_event": return_event if assessment.status == Assessment.Status.RETURNED else None,
+        "return_general": return_comments.get(None),
+        "history": assessment_history(assessment),
+        "can_edit": assessment.is_editable
+        and request.user.has_perm("assessments.edit_assessment", assessment),
+        "can_return": request.user.has_perm("assessments.return_assessment", assessment)
+        and assessment.status == Assessment.Status.SUBMITTED,
+        "can_extend": request.user.has_perm("assessments.extend_deadline", assessment)
+        and assessment.status != Assessment.Status.SUBMITTED,
+        "overdue": assessment.is_overdue(timezone.localdate()),
+        "extend_form": ExtendDeadlineForm(),
+    }
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    return render(
+        request, "assessments/assessment_detail.html", _workspace_context(request, assessment)
+    )
+
+
+@login_required
+def assessment_plan(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    _require(request.user, "assessments.edit_assessment", assessment)
+    initial = {"plan_text": assessment.plan_text, "outreach_text": assessment.outreach_text}
+    form = PlanForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_plan(
+                actor=request.user,
+                assessment_id=assessment.pk,
+                plan_text=form.cleaned_data["plan_text"],
+                outreach_text=form.cleaned_data["outreach_text"],
+                plan_upload=form.cleaned_data["plan_file"],
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "创建方案已保存。")
+            return redirect("assessments:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_plan.html",
+        {"assessment": assessment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _criterion_for(assessment, criterion_id):
+    try:
+        return Criterion.objects.select_related("parent").get(
+            pk=criterion_id, standard_id=assessment.campaign.standard_id
+        )
+    except Criterion.DoesNotExist:
+        raise Http404("该条目不属于本年度创建标准。") from None
+
+
+def _answer_initial(assessment, criterion, answer):
+    if answer is not None:
+        return {
+            "veto_occurred": {True: "true", False: "false"}.get(answer.veto_occurred),
+            "met": {True: "true", False: "false"}.get(answer.met),
+            "value": answer.value,
+            "score": answer.score,
+            "narrative": answer.narrative,
+        }
+    if criterion.kind == Criterion.Kind.THRESHOLD and criterion.profile_field:
+        return {"value": getattr(assessment.village, criterion.profile_field)}
+    return {}
+
+
+@login_required
+def assessment_criterion(request, assessment_id, criterion_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    if not criterion.is_judged:
+        raise Http404("分组标题不单独作答。")
+    answer = assessment.answers.filter(criterion=criterion).first()
+    can_edit = assessment.is_editable and request.user.has_perm(
+        "assessments.edit_assessment", assessment
+    )
+    form = AnswerForm(
+        request.POST or None,
+        criterion=criterion,
+        initial=_answer_initial(assessment, criterion, answer),
+    )
+    if request.method == "POST":
+        _require(request.user, "assessments.edit_assessment", assessment)
+        if form.is_valid():
+            try:
+                services.save_answer(
+                    actor=request.user,
+                    assessment_id=assessment.pk,
+                    criterion_id=criterion.pk,
+                    **form.cleaned_data,
+                )
+            except InvalidInput as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"{criterion.label} 已保存。")
+                return redirect(_next_criterion_url(assessment, criterion))
+    _, return_comments = latest_return_comments(assessment)
+    return render(
+        request,
+        "assessments/assessment_criterion.html",
+        {
+            "assessment": assessment,
+            "criterion": criterion,
+            "answer": answer,
+            "form": form,
+            "can_edit": can_edit,
+            "evidence_form": EvidenceForm(),
+            "evidence": assessment.evidence.filter(criterion=criterion, withdrawn_at__isnull=True),
+            "return_comment": return_comments.get(criterion.pk)
+            if assessment.status == Assessment.Status.RETURNED
+            else None,
+            "prefilled": answer is None and bool(criterion.profile_field),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _next_criterion_url(assessment, criterion):
+    following = (
+        Criterion.objects.filter(standard_id=criterion.standard_id, order__gt=criterion.order)
+        .exclude(kind=Criterion.Kind.GROUP)
+        .order_by("order", "id")
+        .first()
+    )
+    if following is None:
+        return reverse("assessments:assessment_detail", args=[assessment.pk])
+    return reverse("assessments:assessment_criterion", args=[assessment.pk, following.pk])
+
+
+@login_required
+@require_POST
+def evidence_upload(request, assessment_id, criterion_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise InvalidInput("请选择要上传的文件。")
+        evidence = services.add_evidence(
+            actor=request.user,
+            assessment_id=assessment.pk,
+            criterion_id=criterion.pk,
+            upload=form.cleaned_data["file"],
+        )
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已上传“{evidence.original_name}”。")
+    return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
+
+
+@login_required
+def evidence_download(request, evidence_id):
+    evidence = access_evidence_by_id(request.user, evidence_id)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not evidence.is_image,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+def evidence_thumbnail(request, evidence_id):
+    evidence = access_evidence_by_id(request.user, evidence_id)
+    if not evidence.thumbnail:
+        raise Http404("该文件没有缩略图。")
+    return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def evidence_withdraw(request, evidence_id):
+    evidence = access_evidence_by_id(request.user, evidence_id)
+    services.withdraw_evidence(actor=request.user, evidence_id=evidence.pk)
+    messages.success(request, f"已撤回“{evidence.original_name}”。")
+    if evidence.criterion_id:
+        return redirect(
+            "assessments:assessment_criterion", evidence.assessment_id, evidence.criterion_id
+        )
+    return redirect("assessments:assessment_plan", evidence.assessment_id)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    try:
+        event = services.submit_assessment(actor=request.user, assessment_id=assessment.pk)
+    except IncompleteAssessment as error:
+        context = _workspace_context(request, assessment)
+        context["missing"] = error.missing
+        return render(request, "assessments/assessment_detail.html", context, status=400)
+    if event.reason:
+        messages.warning(request, "自评已提交(逾期提交，已作记录)。")
+    else:
+        messages.success(request, "自评已提交，等待镇级考核。")
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+def assessment_return(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    _require(request.user, "assessments.return_assessment", assessment)
+    criteria, answers, _ = workspace_parts(assessment)
+    form = ReturnForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_assessment(
+                actor=request.user,
+                assessment_id=assessment.pk,
+                comments=form.comments(),
+                general_reason=form.cleaned_data["general_reason"],
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已将{assessment.village.name}的自评退回修改。")
+            return redirect("assessments:assessment_detail", assessment.pk)
+    rows = [(form[name], answers.get(pk)) for pk, name in form.criterion_fields]
+    return render(
+        request,
+        "assessments/assessment_return.html",
+        {"assessment": assessment, "form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def assessment_extend(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    form = ExtendDeadlineForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput("请填写新的截止日期和延期原因。")
+    services.extend_deadline(actor=request.user, assessment_id=assessment.pk, **form.cleaned_data)
+    messages.success(
+        request,
+        f"已将{assessment.village.name}的自评截止日期延至{form.cleaned_data['due_date']:%Y年%m月%d日}。",
+    )
+    return redirect("assessments:assessment_detail", assessment.pk)

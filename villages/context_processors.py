@@ -11,7 +11,10 @@ def navigation(request):
     items = [("首页", reverse("home"))]
     village = home_village_of(user)
     if village is not None:
+        items.append(("我的创建", reverse("assessments:my_assessment")))
         items.append(("我的村(社区)", reverse("villages:detail", args=[village.pk])))
+    if user.has_perm("assessments.list_campaigns"):
+        items.append(("创建活动", reverse("assessments:campaign_list")))
     if user.has_perm("villages.list_villages"):
         items.append(("村(社区)名录", reverse("villages:list")))
     if user.has_perm("assessments.view_standard"):

@@ -1,14 +1,15 @@
-"""The one permission module of the portal.
+"""The permission rules of the places: who reaches which village and region.
 
-Every view, selector and template asks these predicates and scopes; nothing else looks at
-roles. A user's reach is the union of their active memberships: a secretary reaches one
-village, a regional role reaches every village under its region, an administrator all.
+Every view, selector and template asks these predicates and scopes (assessments/rules.py
+builds its rules on them); nothing else looks at roles. A user's reach is the union of their
+active memberships: a secretary reaches one village, a regional role every village under its
+region, an administrator all.
 """
 
 import rules
 from django.db.models import Q
 
-from villages.models import Membership, Village
+from villages.models import Membership
 
 Role = Membership.Role
 REGIONAL_ROLES = (
@@ -36,11 +37,6 @@ def memberships_of(user):
     return cached
 
 
-def forget_memberships(user):
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
-
-
 @rules.predicate
 def is_administrator(user):
     if not user or not user.is_authenticated:
@@ -53,29 +49,71 @@ def has_regional_role(user):
     return any(m.role in REGIONAL_ROLES for m in memberships_of(user))
 
 
-@rules.predicate
-def village_in_scope(user, village):
-    if village is None:
-        return False
+def holds_role_over_village(user, village, roles):
+    """True when one of the user's memberships in `roles` covers the village."""
     for membership in memberships_of(user):
-        if membership.role == Role.SECRETARY and membership.village_id == village.pk:
-            return True
-        if membership.role in REGIONAL_ROLES and village.town.is_within(membership.region):
+        if membership.role not in roles:
+            continue
+        if membership.role == Role.SECRETARY:
+            if membership.village_id == village.pk:
+                return True
+        elif village.town.is_within(membership.region):
             return True
     return False
 
 
-def villages_visible_to(user):
-    """Queryset of the villages the user may see; agrees with `village_in_scope`."""
+def holds_role_over_region(user, region, roles):
+    """True when a regional membership in `roles` sits at or above the region."""
+    return any(
+        membership.role in roles and region.is_within(membership.region)
+        for membership in memberships_of(user)
+        if membership.region_id
+    )
+
+
+@rules.predicate
+def village_in_scope(user, village):
+    if village is None:
+        return False
+    return holds_role_over_village(user, village, (Role.SECRETARY, *REGIONAL_ROLES))
+
+
+@rules.predicate
+def region_in_scope(user, region):
+    """A region the user works in or above; a secretary sees their own town."""
+    if region is None:
+        return False
+    if holds_role_over_region(user, region, REGIONAL_ROLES):
+        return True
+    return any(
+        m.role == Role.SECRETARY and m.village.town_id == region.pk for m in memberships_of(user)
+    )
+
+
+def village_scope(user, prefix=""):
+    """A Q over villages (reached through `prefix`) the user may see; None means all."""
     if is_administrator(user):
-        return Village.objects.all()
-    condition = Q(pk__in=[])
+        return None
+    condition = Q(**{f"{prefix}pk__in": []})
     for membership in memberships_of(user):
         if membership.role == Role.SECRETARY:
-            condition |= Q(pk=membership.village_id)
+            condition |= Q(**{f"{prefix}pk": membership.village_id})
         elif membership.role in REGIONAL_ROLES:
-            condition |= Q(town__path__startswith=membership.region.path)
-    return Village.objects.filter(condition)
+            condition |= Q(**{f"{prefix}town__path__startswith": membership.region.path})
+    return condition
+
+
+def region_scope(user, prefix=""):
+    """A Q over towns (reached through `prefix`) the user may see; None means all."""
+    if is_administrator(user):
+        return None
+    condition = Q(**{f"{prefix}pk__in": []})
+    for membership in memberships_of(user):
+        if membership.role == Role.SECRETARY:
+            condition |= Q(**{f"{prefix}pk": membership.village.town_id})
+        elif membership.role in REGIONAL_ROLES:
+            condition |= Q(**{f"{prefix}path__startswith": membership.region.path})
+    return condition
 
 
 def home_village_of(user):
@@ -89,6 +127,3 @@ def home_village_of(user):
 rules.add_perm("villages.list_villages", is_administrator | has_regional_role)
 rules.add_perm("villages.view_village", is_administrator | village_in_scope)
 rules.add_perm("villages.use_admin_site", is_administrator)
-rules.add_perm("assessments.view_standard", rules.is_authenticated)
-rules.add_perm("assessments.manage_standards", is_administrator)
-rules.add_perm("assessments.pin_standard", is_administrator | has_regional_role)

@@ -1,0 +1,130 @@
+"""Checking and storing evidence files: the type is read from the content, never the name."""
+
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from villages.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class AcceptedType:
+    extension: str
+    content_type: str
+    label: str
+
+
+ACCEPTED = {
+    "jpg": AcceptedType("jpg", "image/jpeg", "JPEG 照片"),
+    "png": AcceptedType("png", "image/png", "PNG 图片"),
+    "webp": AcceptedType("webp", "image/webp", "WebP 图片"),
+    "pdf": AcceptedType("pdf", "application/pdf", "PDF 文档"),
+    "docx": AcceptedType(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word 文档",
+    ),
+    "xlsx": AcceptedType(
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel 表格",
+    ),
+    "doc": AcceptedType("doc", "application/msword", "Word 97-2003 文档"),
+    "xls": AcceptedType("xls", "application/vnd.ms-excel", "Excel 97-2003 表格"),
+}
+ACCEPTED_LABELS = "照片(JPEG/PNG/WebP)、PDF、Word、Excel"
+THUMBNAIL_SIZE = (240, 240)
+
+
+def _max_bytes():
+    return settings.EVIDENCE_MAX_BYTES
+
+
+def sniff(head, name):
+    """The accepted type of a file from its first bytes, or None."""
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    extension = kind.extension
+    if extension in ("doc", "xls"):
+        # Both are OLE2 containers; the name decides which of the two it is, never whether
+        # an OLE2 file is accepted.
+        extension = "xls" if name.lower().endswith(".xls") else "doc"
+    return ACCEPTED.get(extension)
+
+
+def _check_archive(upload, accepted):
+    if accepted.extension not in ("docx", "xlsx"):
+        return
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if archive.testzip() is not None:
+                raise InvalidInput(f"文件“{upload.name}”已损坏，请重新保存后上传。")
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise InvalidInput(f"文件“{upload.name}”已损坏，请重新保存后上传。") from None
+    if expanded > 10 * _max_bytes():
+        raise InvalidInput(f"文件“{upload.name}”解压后过大，不能作为佐证材料。")
+
+
+def _check_image(upload, accepted):
+    if not accepted.content_type.startswith("image/"):
+        return None
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail(THUMBNAIL_SIZE)
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise InvalidInput(f"图片“{upload.name}”无法识别或已损坏，请重新拍摄后上传。") from None
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: object
+    accepted: AcceptedType
+    thumbnail: bytes | None
+    token: uuid.UUID
+
+    def file_content(self):
+        self.upload.seek(0)
+        return ContentFile(self.upload.read(), name=f"{self.token}.{self.accepted.extension}")
+
+    def thumbnail_content(self):
+        if self.thumbnail is None:
+            return None
+        return ContentFile(self.thumbnail, name=f"{self.token}.jpg")
+
+
+def check_upload(upload):
+    """Refuse what is too large, empty, of another type than accepted, or damaged."""
+    if upload is None:
+        raise InvalidInput("请选择要上传的文件。")
+    limit_mb = _max_bytes() // (1024 * 1024)
+    if upload.size > _max_bytes():
+        raise InvalidInput(f"文件“{upload.name}”超过 {limit_mb} MB，请压缩后再上传。")
+    if upload.size == 0:
+        raise InvalidInput(f"文件“{upload.name}”是空文件。")
+    upload.seek(0)
+    head = upload.read(8192)
+    accepted = sniff(head, upload.name)
+    if accepted is None:
+        raise InvalidInput(
+            f"文件“{upload.name}”的实际内容不是可接受的类型，只能上传{ACCEPTED_LABELS}。"
+        )
+    _check_archive(upload, accepted)
+    thumbnail = _check_image(upload, accepted)
+    return CheckedFile(upload=upload, accepted=accepted, thumbnail=thumbnail, token=uuid.uuid4())

@@ -1,0 +1,145 @@
+from django import forms
+
+from assessments.evidence import ACCEPTED_LABELS
+from assessments.models import Campaign, Criterion, Standard
+from villages.models import Region
+
+EVIDENCE_ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx"
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "town",
+            "year",
+            "standard",
+            "self_assessment_due",
+            "town_assessment_due",
+            "city_review_due",
+        ]
+        widgets = {
+            "self_assessment_due": DATE_INPUT,
+            "town_assessment_due": DATE_INPUT,
+            "city_review_due": DATE_INPUT,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        towns = Region.objects.filter(level=Region.Level.TOWN).order_by("code")
+        self.fields["town"].queryset = towns.filter(
+            pk__in=[t.pk for t in towns if user.has_perm("assessments.create_campaign", t)]
+        )
+        self.fields["standard"].queryset = Standard.objects.filter(
+            kind=Standard.Kind.SAFE_VILLAGE
+        ).order_by("code", "-version")
+
+
+class PlanForm(forms.Form):
+    plan_text = forms.CharField(
+        label="创建方案",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="可直接填写，也可上传方案文件，二者至少其一。",
+    )
+    plan_file = forms.FileField(
+        label="创建方案文件",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        help_text=f"可上传{ACCEPTED_LABELS}。",
+    )
+    outreach_text = forms.CharField(
+        label="向小区、湾组、网格、家庭延伸情况",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+YES_NO_UNSET = [("", "请选择")]
+
+
+class AnswerForm(forms.Form):
+    """One criterion's answer; the fields follow the criterion's kind."""
+
+    def __init__(self, *args, criterion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        kind = criterion.kind
+        if kind == Criterion.Kind.VETO:
+            self.fields["veto_occurred"] = forms.TypedChoiceField(
+                label="考评期内是否发生",
+                choices=[("false", "未发生"), ("true", "已发生")],
+                coerce=lambda value: value == "true",
+                widget=forms.RadioSelect,
+                required=False,
+                empty_value=None,
+            )
+            narrative_label = "已发生的，请说明案事件情况"
+        elif kind == Criterion.Kind.REQUIREMENT:
+            self.fields["met"] = forms.TypedChoiceField(
+                label="自评结果",
+                choices=[("true", "达标"), ("false", "未达标")],
+                coerce=lambda value: value == "true",
+                widget=forms.RadioSelect,
+                required=False,
+                empty_value=None,
+            )
+            narrative_label = "情况说明"
+        elif kind == Criterion.Kind.THRESHOLD:
+            self.fields["value"] = forms.DecimalField(
+                label=f"实际数量({criterion.unit})" if criterion.unit else "实际数量",
+                required=False,
+                min_value=0,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            )
+            narrative_label = "情况说明"
+        else:
+            self.fields["score"] = forms.DecimalField(
+                label=f"自评得分(满分 {criterion.max_score:g} 分)",
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            )
+            narrative_label = "情况说明"
+        self.fields["narrative"] = forms.CharField(
+            label=narrative_label, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="上传佐证材料",
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        help_text=f"可直接拍照上传；支持{ACCEPTED_LABELS}。",
+    )
+
+
+class ReturnForm(forms.Form):
+    general_reason = forms.CharField(
+        label="整体意见", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criterion_fields = []
+        for criterion in criteria:
+            if criterion.is_judged:
+                name = f"criterion_{criterion.pk}"
+                self.fields[name] = forms.CharField(
+                    label=f"{criterion.label} {criterion.title}",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                self.criterion_fields.append((criterion.pk, name))
+
+    def comments(self):
+        return {pk: self.cleaned_data.get(name, "") for pk, name in self.criterion_fields}
+
+
+class ExtendDeadlineForm(forms.Form):
+    due_date = forms.DateField(label="新的截止日期", widget=DATE_INPUT)
+    reason = forms.CharField(label="延期原因", widget=forms.Textarea(attrs={"rows": 2}))

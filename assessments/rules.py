@@ -1,0 +1,66 @@
+"""The permission rules of the campaign, built on the place rules of villages/rules.py."""
+
+import rules
+
+from villages.rules import (
+    Role,
+    has_regional_role,
+    holds_role_over_region,
+    holds_role_over_village,
+    is_administrator,
+    memberships_of,
+    region_in_scope,
+    village_in_scope,
+)
+
+
+@rules.predicate
+def is_secretary_of_assessment_village(user, assessment):
+    return assessment is not None and holds_role_over_village(
+        user, assessment.village, (Role.SECRETARY,)
+    )
+
+
+@rules.predicate
+def is_town_office_of_assessment(user, assessment):
+    return assessment is not None and holds_role_over_village(
+        user, assessment.village, (Role.TOWN_OFFICE,)
+    )
+
+
+@rules.predicate
+def can_see_assessment(user, assessment):
+    return assessment is not None and village_in_scope(user, assessment.village)
+
+
+@rules.predicate
+def can_see_campaign(user, campaign):
+    return campaign is not None and region_in_scope(user, campaign.town)
+
+
+@rules.predicate
+def is_town_office_of_campaign(user, campaign):
+    return campaign is not None and holds_role_over_region(user, campaign.town, (Role.TOWN_OFFICE,))
+
+
+@rules.predicate
+def is_town_office_of_region(user, region=None):
+    """Town office of the region; asked without one, town office anywhere."""
+    if region is None:
+        return any(m.role == Role.TOWN_OFFICE for m in memberships_of(user))
+    return holds_role_over_region(user, region, (Role.TOWN_OFFICE,))
+
+
+rules.add_perm("assessments.view_standard", rules.is_authenticated)
+rules.add_perm("assessments.manage_standards", is_administrator)
+rules.add_perm("assessments.pin_standard", is_administrator | has_regional_role)
+
+rules.add_perm("assessments.list_campaigns", is_administrator | has_regional_role)
+rules.add_perm("assessments.view_campaign", is_administrator | can_see_campaign)
+rules.add_perm("assessments.create_campaign", is_administrator | is_town_office_of_region)
+rules.add_perm("assessments.open_campaign", is_administrator | is_town_office_of_campaign)
+
+rules.add_perm("assessments.view_assessment", is_administrator | can_see_assessment)
+rules.add_perm("assessments.edit_assessment", is_secretary_of_assessment_village)
+rules.add_perm("assessments.return_assessment", is_town_office_of_assessment)
+rules.add_perm("assessments.extend_deadline", is_town_office_of_assessment)

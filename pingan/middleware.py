@@ -1,0 +1,24 @@
+from django.shortcuts import render
+
+from villages.errors import ApplicationError, InvalidTransition, NotPermitted
+
+
+class ApplicationErrorMiddleware:
+    """A refused domain action reaches the user as its Chinese message, with a fitting status."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        if isinstance(exception, NotPermitted):
+            status = 403
+        elif isinstance(exception, InvalidTransition):
+            status = 409
+        else:
+            status = 400
+        return render(request, "error.html", {"message": exception.message}, status=status)
