@@ -160,11 +160,12 @@ def judged_criteria_count(standard):
 
 def campaign_board(campaign):
     """Every assessment of the campaign with its answered count, in village order."""
-    return list(
+    assessments = list(
         Assessment.objects.filter(campaign=campaign)
         .select_related("village")
-        .annotate(
-            answered=Count("answers", filter=Answer.complete_q("answers__")),
-        )
+        .annotate(answered=Count("answers", filter=Answer.complete_q("answers__")))
         .order_by("village__code")
     )
+    for assessment in assessments:
+        assessment.campaign = campaign
+    return assessments

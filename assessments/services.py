@@ -286,9 +286,12 @@ def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=Non
         assessment.plan_text = plan_text.strip()
         assessment.outreach_text = outreach_text.strip()
         if plan_upload is not None:
+            replaced = assessment.plan_document_id
             assessment.plan_document = _store_evidence(
                 actor, assessment, None, plan_upload, written
             )
+            if replaced:
+                Evidence.objects.filter(pk=replaced).update(withdrawn_at=timezone.now())
         _mark_started(assessment, actor)
         return assessment
 

@@ -1,6 +1,10 @@
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
+from assessments import services
+from assessments.models import Standard
 from tests.factories import user_with_role
 from villages.models import Membership, Region, Village
 
@@ -10,6 +14,12 @@ Role = Membership.Role
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -40,3 +50,29 @@ def people(wangchang, xingou):
         "province_office": user_with_role(Role.PROVINCE_OFFICE, wangchang.parent.parent),
         "administrator": user_with_role(Role.ADMINISTRATOR),
     }
+
+
+@pytest.fixture
+def standards(db):
+    call_command(
+        "loaddata", "fixtures/incident_categories.json", "fixtures/standards.json", verbosity=0
+    )
+    return (
+        Standard.objects.get(code="safe-village", version=1),
+        Standard.objects.get(code="hubei-demonstration", version=1),
+    )
+
+
+@pytest.fixture
+def campaign(people, standards, wangchang):
+    """汪场镇's 2024 campaign, opened: one assessment per village, self-assessment running."""
+    campaign = services.create_campaign(
+        actor=people["town_office"],
+        town=wangchang,
+        year=2024,
+        standard=standards[0],
+        self_assessment_due=date(2099, 6, 30),
+        town_assessment_due=date(2099, 7, 31),
+        city_review_due=date(2099, 9, 30),
+    )
+    return services.open_campaign(actor=people["town_office"], campaign_id=campaign.pk)

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from assessments import services
@@ -25,17 +24,6 @@ TEN_NONE = [
     "无酒驾醉驾引发案件",
     "无重点人群肇事肇祸和违法犯罪案件(青少年零犯罪零受害)",
 ]
-
-
-@pytest.fixture
-def standards(db):
-    call_command(
-        "loaddata", "fixtures/incident_categories.json", "fixtures/standards.json", verbosity=0
-    )
-    return (
-        Standard.objects.get(code="safe-village", version=1),
-        Standard.objects.get(code="hubei-demonstration", version=1),
-    )
 
 
 def test_safe_village_standard_has_seven_items_and_ten_vetoes_under_the_first(standards):

@@ -1,0 +1,58 @@
+"""Small real files of each kind a village uploads, made in memory."""
+
+import io
+import zipfile
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def jpeg(name="现场照片.jpg", size=(640, 480)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (180, 30, 30)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def png(name="截图.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 40), (0, 90, 200)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def pdf(name="台账.pdf"):
+    content = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def xlsx(name="名册.xlsx"):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["姓名", "网格"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def docx(name="方案.docx"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def executable_as_jpeg(name="照片.jpg"):
+    content = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
+def windows_program_as_pdf(name="通知.pdf"):
+    return SimpleUploadedFile(name, b"MZ\x90\x00" + b"\x00" * 300, content_type="application/pdf")

@@ -1,0 +1,188 @@
+"""Evidence files: what is accepted, what is refused, where it lives, who may fetch it."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Criterion, Evidence
+from tests import files
+from villages.errors import InvalidInput
+
+
+@pytest.fixture
+def assessment(campaign, xingou):
+    return campaign.assessments.get(village=xingou)
+
+
+@pytest.fixture
+def criterion(assessment):
+    return Criterion.objects.get(
+        standard=assessment.campaign.standard, key="technical-prevention.cameras"
+    )
+
+
+def stored_files(media_root):
+    root = Path(media_root)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def upload(people, assessment, criterion, file):
+    return services.add_evidence(
+        actor=people["secretary"],
+        assessment_id=assessment.pk,
+        criterion_id=criterion.pk,
+        upload=file,
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "extension", "content_type"),
+    [
+        (files.jpeg, "jpg", "image/jpeg"),
+        (files.png, "png", "image/png"),
+        (files.pdf, "pdf", "application/pdf"),
+        (files.xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            files.docx,
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
+def test_accepted_kinds_are_stored_under_generated_names(
+    people, assessment, criterion, private_media_root, make, extension, content_type
+):
+    file = make()
+    evidence = upload(people, assessment, criterion, file)
+    assert (evidence.extension, evidence.content_type) == (extension, content_type)
+    assert evidence.original_name == file.name
+    assert evidence.file.name.startswith("evidence/2024/429006104203/")
+    assert evidence.file.name.endswith(f"{evidence.token}.{extension}")
+    assert Path(evidence.file.path).is_relative_to(private_media_root)
+    assert bool(evidence.thumbnail) is content_type.startswith("image/")
+
+
+def test_content_decides_not_the_name(people, assessment, criterion):
+    evidence = upload(people, assessment, criterion, files.png("照片.pdf"))
+    assert evidence.extension == "png"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [files.executable_as_jpeg, files.windows_program_as_pdf],
+)
+def test_programs_under_a_harmless_name_are_refused(
+    people, assessment, criterion, private_media_root, make
+):
+    with pytest.raises(InvalidInput, match="实际内容不是可接受的类型"):
+        upload(people, assessment, criterion, make())
+    assert not Evidence.objects.exists()
+    assert stored_files(private_media_root) == []
+
+
+def test_oversize_file_is_refused(people, assessment, criterion, settings, private_media_root):
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    big = files.jpeg(size=(2000, 2000))
+    big = SimpleUploadedFile("大图.jpg", big.read() + b"\0" * (1024 * 1024))
+    with pytest.raises(InvalidInput, match="超过 1 MB"):
+        upload(people, assessment, criterion, big)
+    assert not Evidence.objects.exists()
+    assert stored_files(private_media_root) == []
+
+
+def test_damaged_image_is_refused(people, assessment, criterion, private_media_root):
+    damaged = SimpleUploadedFile("坏图.jpg", b"\xff\xd8\xff\xe0" + b"garbage" * 50)
+    with pytest.raises(InvalidInput, match="无法识别或已损坏"):
+        upload(people, assessment, criterion, damaged)
+    assert stored_files(private_media_root) == []
+
+
+def test_refusal_through_the_page_is_told_in_chinese(client, people, assessment, criterion):
+    client.force_login(people["secretary"])
+    response = client.post(
+        reverse("assessments:evidence_upload", args=[assessment.pk, criterion.pk]),
+        {"file": files.executable_as_jpeg()},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "实际内容不是可接受的类型" in page and "照片(JPEG/PNG/WebP)、PDF、Word、Excel" in page
+    assert not Evidence.objects.exists()
+
+
+def test_files_are_removed_when_the_write_fails(
+    people, assessment, criterion, private_media_root, monkeypatch
+):
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Evidence, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        upload(people, assessment, criterion, files.jpeg())
+    assert stored_files(private_media_root) == []
+
+
+def test_download_goes_through_the_permission_rules(client, people, assessment, criterion):
+    evidence = upload(people, assessment, criterion, files.pdf("接入截图.pdf"))
+    for role in ["secretary", "town_office", "city_office", "province_office"]:
+        client.force_login(people[role])
+        response = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
+        assert response.status_code == 200, role
+        assert response["Content-Type"] == "application/pdf"
+        assert "attachment" in response["Content-Disposition"]
+    client.logout()
+    response = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
+    assert response.status_code == 302
+
+
+def test_photo_is_shown_inline_with_a_thumbnail(client, people, assessment, criterion):
+    evidence = upload(people, assessment, criterion, files.jpeg())
+    client.force_login(people["secretary"])
+    page = client.get(
+        reverse("assessments:assessment_criterion", args=[assessment.pk, criterion.pk])
+    ).content.decode()
+    thumbnail_url = reverse("assessments:evidence_thumbnail", args=[evidence.pk])
+    assert thumbnail_url in page
+    response = client.get(thumbnail_url)
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_withdrawn_evidence_leaves_the_list_but_keeps_its_record(
+    client, people, assessment, criterion
+):
+    evidence = upload(people, assessment, criterion, files.jpeg())
+    client.force_login(people["secretary"])
+    client.post(reverse("assessments:evidence_withdraw", args=[evidence.pk]))
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_at is not None
+    assert Path(evidence.file.path).exists()
+    page = client.get(
+        reverse("assessments:assessment_criterion", args=[assessment.pk, criterion.pk])
+    )
+    assert evidence not in page.context["evidence"]
+
+
+def test_plan_document_upload_and_replacement(client, people, assessment):
+    client.force_login(people["secretary"])
+    address = reverse("assessments:assessment_plan", args=[assessment.pk])
+    client.post(
+        address, {"plan_text": "", "outreach_text": "", "plan_file": files.docx("方案.docx")}
+    )
+    assessment.refresh_from_db()
+    first = assessment.plan_document
+    assert first.original_name == "方案.docx" and assessment.has_plan
+    client.post(
+        address, {"plan_text": "", "outreach_text": "", "plan_file": files.pdf("方案2.pdf")}
+    )
+    assessment.refresh_from_db()
+    first.refresh_from_db()
+    assert assessment.plan_document.original_name == "方案2.pdf"
+    assert first.withdrawn_at is not None
+    refused = client.post(
+        address, {"plan_text": "", "outreach_text": "", "plan_file": files.executable_as_jpeg()}
+    )
+    assert refused.status_code == 400
+    assert "实际内容不是可接受的类型" in refused.content.decode()

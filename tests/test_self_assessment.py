@@ -1,0 +1,304 @@
+"""The secretary's self-assessment, through the pages: plan, answers, evidence, submit, return."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer, Assessment, AssessmentEvent, Criterion, Evidence
+from tests.files import jpeg
+from tests.helpers import answer_everything
+from villages.errors import InvalidInput, InvalidTransition, NotPermitted
+
+
+@pytest.fixture
+def assessment(campaign, xingou):
+    return campaign.assessments.get(village=xingou)
+
+
+@pytest.fixture
+def other_assessment(campaign, cuiwang):
+    return campaign.assessments.get(village=cuiwang)
+
+
+def criteria(assessment, kind):
+    return Criterion.objects.filter(standard=assessment.campaign.standard, kind=kind).order_by(
+        "order"
+    )
+
+
+def url(name, *args):
+    return reverse(f"assessments:{name}", args=args)
+
+
+def test_whole_self_assessment_through_the_pages(client, people, assessment, xingou):
+    secretary = people["secretary"]
+    client.force_login(secretary)
+
+    assert client.get(reverse("assessments:my_assessment"))["Location"] == url(
+        "assessment_detail", assessment.pk
+    )
+    response = client.post(
+        url("assessment_plan", assessment.pk),
+        {"plan_text": "新沟村2024年平安创建方案", "outreach_text": "延伸到8个湾组"},
+    )
+    assert response.status_code == 302
+
+    for criterion in criteria(assessment, Criterion.Kind.VETO):
+        response = client.post(
+            url("assessment_criterion", assessment.pk, criterion.pk), {"veto_occurred": "false"}
+        )
+        assert response.status_code == 302
+    for criterion in criteria(assessment, Criterion.Kind.REQUIREMENT):
+        client.post(
+            url("assessment_criterion", assessment.pk, criterion.pk),
+            {"met": "true", "narrative": "已落实，见台账"},
+        )
+    cameras = criteria(assessment, Criterion.Kind.THRESHOLD).get()
+    page = client.get(url("assessment_criterion", assessment.pk, cameras.pk))
+    assert page.context["form"].initial["value"] == xingou.camera_count
+    client.post(url("assessment_criterion", assessment.pk, cameras.pk), {"value": "6"})
+
+    response = client.post(
+        url("evidence_upload", assessment.pk, cameras.pk), {"file": jpeg("探头.jpg")}, follow=True
+    )
+    assert "已上传“探头.jpg”" in response.content.decode()
+    evidence = Evidence.objects.get(assessment=assessment)
+    assert evidence.thumbnail
+    assert "探头" not in evidence.file.name
+
+    overview = client.get(url("assessment_detail", assessment.pk))
+    assert overview.context["answered"] == overview.context["judged"] == 22
+    response = client.post(url("assessment_submit", assessment.pk), follow=True)
+    assert "自评已提交" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+    assert not assessment.submitted_late
+
+    town = people["town_office"]
+    client.force_login(town)
+    response = client.post(
+        url("assessment_return", assessment.pk),
+        {f"criterion_{cameras.pk}": "探头接入截图不清晰，请重新上传", "general_reason": ""},
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.RETURNED
+
+    client.force_login(secretary)
+    overview = client.get(url("assessment_detail", assessment.pk)).content.decode()
+    assert "探头接入截图不清晰" in overview and "退回修改" in overview
+    client.post(url("evidence_upload", assessment.pk, cameras.pk), {"file": jpeg("新截图.jpg")})
+    client.post(url("assessment_submit", assessment.pk))
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+
+    history = list(
+        AssessmentEvent.objects.filter(assessment=assessment)
+        .order_by("id")
+        .values_list("action", "from_status", "to_status", "actor")
+    )
+    assert history == [
+        ("started", "not_started", "in_progress", secretary.pk),
+        ("submitted", "in_progress", "submitted", secretary.pk),
+        ("returned", "submitted", "returned", town.pk),
+        ("submitted", "returned", "submitted", secretary.pk),
+    ]
+    returned = AssessmentEvent.objects.get(action="returned")
+    assert returned.comments.get().criterion == cameras
+
+
+def test_submission_lists_every_missing_item_and_changes_nothing(client, people, assessment):
+    client.force_login(people["secretary"])
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    client.post(url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "false"})
+    response = client.post(url("assessment_submit", assessment.pk))
+    assert response.status_code == 400
+    missing = response.context["missing"]
+    assert missing[0] == "尚未填写或上传创建方案。"
+    assert len([m for m in missing if "尚未作答" in m]) == 21
+    assert any("五(2)" in m and "须上传佐证材料" in m for m in missing)
+    assert "自评尚未完成，不能提交" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.IN_PROGRESS
+
+
+def test_one_missing_answer_is_named(people, assessment):
+    answer_everything(people["secretary"], assessment)
+    Answer.objects.filter(assessment=assessment, criterion__key="publicity").delete()
+    with pytest.raises(InvalidInput) as refused:
+        services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    assert refused.value.missing == ["七 平安建设宣传有阵地、有声势，氛围浓厚：尚未作答。"]
+
+
+def test_declared_veto_needs_a_description(client, people, assessment):
+    client.force_login(people["secretary"])
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    response = client.post(
+        url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "true"}
+    )
+    assert response.status_code == 400
+    assert "须说明发生的案事件情况" in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_submitted_assessment_refuses_a_forged_post(client, people, assessment):
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    before = list(Answer.objects.filter(assessment=assessment).values())
+    client.force_login(people["secretary"])
+    response = client.post(
+        url("assessment_criterion", assessment.pk, veto.pk),
+        {"veto_occurred": "true", "narrative": "篡改"},
+    )
+    assert response.status_code == 409
+    assert "不能再修改" in response.content.decode()
+    plan = client.post(url("assessment_plan", assessment.pk), {"plan_text": "篡改"})
+    assert plan.status_code == 409
+    upload = client.post(
+        url("evidence_upload", assessment.pk, veto.pk), {"file": jpeg()}, follow=True
+    )
+    assert "不能再修改" in upload.content.decode()
+    assert list(Answer.objects.filter(assessment=assessment).values()) == before
+    assert Evidence.objects.filter(assessment=assessment).count() == 1
+    assessment.refresh_from_db()
+    assert assessment.plan_text.startswith("一、目标任务")
+
+
+def test_another_villages_secretary_gets_404_everywhere(client, people, assessment):
+    answer_everything(people["secretary"], assessment)
+    evidence = Evidence.objects.filter(assessment=assessment).first()
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    from tests.factories import user_with_role
+    from villages.models import Membership, Village
+
+    stranger = user_with_role(Membership.Role.SECRETARY, Village.objects.get(name="崔王村"))
+    client.force_login(stranger)
+    for address in [
+        url("assessment_detail", assessment.pk),
+        url("assessment_plan", assessment.pk),
+        url("assessment_criterion", assessment.pk, veto.pk),
+        url("evidence_download", evidence.pk),
+        url("evidence_thumbnail", evidence.pk),
+    ]:
+        assert client.get(address).status_code == 404, address
+    for address in [
+        url("assessment_submit", assessment.pk),
+        url("evidence_upload", assessment.pk, veto.pk),
+        url("evidence_withdraw", evidence.pk),
+        url("assessment_return", assessment.pk),
+    ]:
+        assert client.post(address).status_code == 404, address
+    assert Evidence.objects.get(pk=evidence.pk).withdrawn_at is None
+
+
+def test_town_office_reads_but_does_not_fill(client, people, assessment):
+    client.force_login(people["town_office"])
+    assert client.get(url("assessment_detail", assessment.pk)).status_code == 200
+    assert client.get(url("assessment_plan", assessment.pk)).status_code == 403
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    response = client.post(
+        url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "false"}
+    )
+    assert response.status_code == 403
+    with pytest.raises(NotPermitted):
+        services.save_answer(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            criterion_id=veto.pk,
+            veto_occurred=False,
+        )
+
+
+def test_return_needs_a_reason_and_a_submitted_assessment(people, assessment):
+    with pytest.raises(InvalidTransition):
+        services.return_assessment(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            comments={},
+            general_reason="x",
+        )
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    with pytest.raises(InvalidInput, match="须写明原因"):
+        services.return_assessment(
+            actor=people["town_office"], assessment_id=assessment.pk, comments={1: "  "}
+        )
+    with pytest.raises(NotPermitted):
+        services.return_assessment(
+            actor=people["town_leading_group"],
+            assessment_id=assessment.pk,
+            comments={},
+            general_reason="不行",
+        )
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+
+
+def test_late_submission_is_marked_and_extension_is_recorded(client, people, assessment):
+    Assessment.objects.filter(pk=assessment.pk).update(due_date=date.today() - timedelta(days=3))
+    answer_everything(people["secretary"], assessment)
+    event = services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    assessment.refresh_from_db()
+    assert assessment.submitted_late and event.reason == "逾期提交"
+
+    other = Assessment.objects.get(campaign=assessment.campaign, village__name="崔王村")
+    Assessment.objects.filter(pk=other.pk).update(due_date=date.today() - timedelta(days=1))
+    client.force_login(people["town_office"])
+    response = client.post(
+        url("assessment_extend", other.pk),
+        {"due_date": (date.today() + timedelta(days=10)).isoformat(), "reason": "村两委换届"},
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.due_date == date.today() + timedelta(days=10)
+    extension = other.events.get(action=AssessmentEvent.Action.DEADLINE_EXTENDED)
+    assert "村两委换届" in extension.reason
+    with pytest.raises(InvalidInput, match="须晚于"):
+        services.extend_deadline(
+            actor=people["town_office"],
+            assessment_id=other.pk,
+            due_date=date.today(),
+            reason="再延",
+        )
+
+
+def test_answer_keeps_only_the_field_of_its_kind(people, assessment):
+    cameras = criteria(assessment, Criterion.Kind.THRESHOLD).get()
+    answer = services.save_answer(
+        actor=people["secretary"],
+        assessment_id=assessment.pk,
+        criterion_id=cameras.pk,
+        value="5",
+        met=True,
+        veto_occurred=True,
+    )
+    assert (answer.value, answer.met, answer.veto_occurred) == (Decimal("5.00"), None, None)
+    with pytest.raises(InvalidInput, match="数字"):
+        services.save_answer(
+            actor=people["secretary"],
+            assessment_id=assessment.pk,
+            criterion_id=cameras.pk,
+            value="五个",
+        )
+
+
+def test_criterion_of_another_standard_is_refused(people, assessment, standards):
+    foreign = standards[1].criteria.exclude(kind=Criterion.Kind.GROUP).first()
+    with pytest.raises(InvalidInput, match="不属于本年度创建标准"):
+        services.save_answer(
+            actor=people["secretary"],
+            assessment_id=assessment.pk,
+            criterion_id=foreign.pk,
+            met=True,
+        )
+
+
+def test_overview_queries_are_constant(client, people, assessment, django_assert_max_num_queries):
+    answer_everything(people["secretary"], assessment)
+    client.force_login(people["secretary"])
+    with django_assert_max_num_queries(14):
+        client.get(url("assessment_detail", assessment.pk))
