@@ -4,7 +4,12 @@ from django.utils.html import format_html
 from assessments import services
 from assessments.models import (
     STANDARD_LOCKED_MESSAGE,
+    Assessment,
+    AssessmentEvent,
+    Campaign,
+    CampaignEvent,
     Criterion,
+    Evidence,
     IncidentCategory,
     IncidentGroup,
     Standard,
@@ -120,3 +125,54 @@ class StandardAdmin(admin.ModelAdmin):
 @admin.register(StandardEvent)
 class StandardEventAdmin(RecordAdmin):
     list_display = ["occurred_at", "standard", "kind", "actor", "reason"]
+
+
+class CampaignEventInline(RecordInline):
+    model = CampaignEvent
+    fields = ["occurred_at", "actor", "from_status", "to_status", "reason"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Deadlines may be corrected here; the state moves only through the portal's actions."""
+
+    list_display = ["__str__", "year", "town", "standard", "status", "self_assessment_due"]
+    list_filter = ["status", "year"]
+    inlines = [CampaignEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["town", "year", "standard"] if obj else []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssessmentEventInline(RecordInline):
+    model = AssessmentEvent
+    fields = ["occurred_at", "action", "actor", "from_status", "to_status", "reason"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(RecordAdmin):
+    list_display = ["village", "campaign", "status", "submitted_at", "submitted_late"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["village__name", "village__code"]
+    inlines = [AssessmentEventInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(RecordAdmin):
+    list_display = [
+        "original_name",
+        "assessment",
+        "criterion",
+        "content_type",
+        "size",
+        "uploaded_at",
+    ]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "assessment__village__name"]
+    exclude = ["file", "thumbnail"]

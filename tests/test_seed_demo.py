@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.models import Assessment, Campaign
 from villages.models import Membership, Region, User, Village, VillageEvent
 
 Role = Membership.Role
@@ -49,3 +50,13 @@ def test_seed_demo_is_refused_without_debug(db, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
+
+
+def test_demo_campaign_is_opened_once(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_campaign", verbosity=0)
+    call_command("seed_demo_campaign", verbosity=0)
+    campaign = Campaign.objects.get()
+    assert campaign.status == Campaign.Status.SELF_ASSESSMENT
+    assert Assessment.objects.filter(campaign=campaign).count() == 17
