@@ -143,3 +143,72 @@ class ReturnForm(forms.Form):
 class ExtendDeadlineForm(forms.Form):
     due_date = forms.DateField(label="新的截止日期", widget=DATE_INPUT)
     reason = forms.CharField(label="延期原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FindingForm(forms.Form):
+    """The town's finding on one criterion, shown beside the village's answer."""
+
+    def __init__(self, *args, criterion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        self.fields["agrees"] = forms.TypedChoiceField(
+            label="考核结论",
+            choices=[("true", "同意自评"), ("false", "不同意，核定为")],
+            coerce=lambda value: value == "true",
+            widget=forms.RadioSelect,
+            required=False,
+            empty_value=None,
+        )
+        kind = criterion.kind
+        if kind == Criterion.Kind.VETO:
+            self.fields["veto_occurred"] = forms.TypedChoiceField(
+                label="核定",
+                choices=[("", "—"), ("false", "未发生"), ("true", "已发生")],
+                coerce=lambda value: value == "true",
+                required=False,
+                empty_value=None,
+            )
+        elif kind == Criterion.Kind.REQUIREMENT:
+            self.fields["met"] = forms.TypedChoiceField(
+                label="核定",
+                choices=[("", "—"), ("true", "达标"), ("false", "未达标")],
+                coerce=lambda value: value == "true",
+                required=False,
+                empty_value=None,
+            )
+        elif kind == Criterion.Kind.THRESHOLD:
+            self.fields["value"] = forms.DecimalField(
+                label=f"核定数量({criterion.unit})", required=False, min_value=0, decimal_places=2
+            )
+        else:
+            self.fields["score"] = forms.DecimalField(
+                label="核定得分", required=False, min_value=0, decimal_places=2
+            )
+        self.fields["comment"] = forms.CharField(
+            label="考核意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    def finding(self):
+        """The cleaned finding for the service, or None when the row was left empty."""
+        data = dict(self.cleaned_data)
+        if data.get("agrees") is None:
+            return None
+        return {"criterion_id": self.criterion.pk, **data}
+
+
+class PassListForm(forms.Form):
+    document_number = forms.CharField(
+        label="发文字号", max_length=40, help_text="如：汪发〔2024〕12号(年份用六角括号〔〕)"
+    )
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="第一行以“：”结尾的作为主送机关；每行为一段。",
+    )
+    issuer = forms.CharField(label="发文机关", max_length=100)
+    issued_on = forms.DateField(label="成文日期", widget=DATE_INPUT)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))

@@ -329,6 +329,7 @@ class Campaign(models.Model):
         DRAFT = "draft", "草稿"
         SELF_ASSESSMENT = "self_assessment", "自评中"
         TOWN_ASSESSMENT = "town_assessment", "镇级考核"
+        APPROVED = "approved", "已审定"
         FILED = "filed", "已报备"
         CITY_REVIEW = "city_review", "市级复核"
         CLOSED = "closed", "已结束"
@@ -336,7 +337,8 @@ class Campaign(models.Model):
     TRANSITIONS = {
         Status.DRAFT: {Status.SELF_ASSESSMENT},
         Status.SELF_ASSESSMENT: {Status.TOWN_ASSESSMENT},
-        Status.TOWN_ASSESSMENT: {Status.FILED},
+        Status.TOWN_ASSESSMENT: {Status.APPROVED},
+        Status.APPROVED: {Status.FILED},
         Status.FILED: {Status.CITY_REVIEW},
         Status.CITY_REVIEW: {Status.CLOSED},
         Status.CLOSED: set(),
@@ -364,6 +366,11 @@ class Campaign(models.Model):
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     opened_at = models.DateTimeField("启动时间", null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField("审定时间", null=True, blank=True, editable=False)
+    filed_at = models.DateTimeField("报备时间", null=True, blank=True, editable=False)
+
+    # Villages keep answering, and the town keeps scoring, until the leading group approves.
+    OPEN_FOR_WORK = (Status.SELF_ASSESSMENT, Status.TOWN_ASSESSMENT)
 
     class Meta:
         verbose_name = "创建活动"
@@ -399,12 +406,16 @@ class Assessment(models.Model):
         IN_PROGRESS = "in_progress", "填报中"
         SUBMITTED = "submitted", "已提交"
         RETURNED = "returned", "已退回"
+        TOWN_ASSESSED = "town_assessed", "镇级已考核"
+        APPROVED = "approved", "已审定"
 
     TRANSITIONS = {
         Status.NOT_STARTED: {Status.IN_PROGRESS, Status.SUBMITTED},
         Status.IN_PROGRESS: {Status.SUBMITTED},
-        Status.SUBMITTED: {Status.RETURNED},
+        Status.SUBMITTED: {Status.RETURNED, Status.TOWN_ASSESSED},
         Status.RETURNED: {Status.SUBMITTED},
+        Status.TOWN_ASSESSED: {Status.SUBMITTED, Status.RETURNED, Status.APPROVED},
+        Status.APPROVED: set(),
     }
     EDITABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
 
@@ -437,6 +448,14 @@ class Assessment(models.Model):
     due_date = models.DateField("自评截止日期(延期后)", null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
     submitted_late = models.BooleanField("逾期提交", default=False, editable=False)
+    town_passed = models.BooleanField("镇级考核结果", null=True, editable=False)
+    town_reasons = models.JSONField("镇级考核不达标原因", default=list, editable=False)
+    town_total_score = models.DecimalField(
+        "镇级考核得分", max_digits=7, decimal_places=2, null=True, editable=False
+    )
+    town_assessed_at = models.DateTimeField("镇级考核时间", null=True, editable=False)
+    result_passed = models.BooleanField("年度考评结果", null=True, editable=False)
+    result_reasons = models.JSONField("年度考评不达标原因", default=list, editable=False)
     updated_at = models.DateTimeField("最后修改", auto_now=True)
 
     class Meta:
@@ -459,14 +478,21 @@ class Assessment(models.Model):
     @property
     def is_editable(self):
         return (
-            self.status in self.EDITABLE_STATUSES
-            and self.campaign.status == Campaign.Status.SELF_ASSESSMENT
+            self.status in self.EDITABLE_STATUSES and self.campaign.status in Campaign.OPEN_FOR_WORK
         )
 
     def is_overdue(self, today):
-        if self.status == self.Status.SUBMITTED:
-            return self.submitted_late
-        return today > self.effective_due
+        if self.status in self.EDITABLE_STATUSES:
+            return today > self.effective_due
+        return self.submitted_late
+
+    @property
+    def town_verdict_label(self):
+        return {True: "达标", False: "不达标"}.get(self.town_passed, "未考核")
+
+    @property
+    def result_label(self):
+        return {True: "达标", False: "不达标"}.get(self.result_passed, "未审定")
 
     @property
     def has_plan(self):
@@ -595,6 +621,9 @@ class AssessmentEvent(models.Model):
         SUBMITTED = "submitted", "提交自评"
         RETURNED = "returned", "退回修改"
         DEADLINE_EXTENDED = "deadline_extended", "延长自评期限"
+        TOWN_ASSESSED = "town_assessed", "完成镇级考核"
+        TOWN_REOPENED = "town_reopened", "重新镇级考核"
+        APPROVED = "approved", "领导小组审定"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"
@@ -660,3 +689,96 @@ class CampaignEvent(models.Model):
 
     def __str__(self):
         return f"{self.campaign} {self.from_status}→{self.to_status}"
+
+
+class Finding(models.Model):
+    """The town's own finding on one criterion of a submitted assessment (镇级考核)."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="findings"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="标准条目", on_delete=models.PROTECT, related_name="findings"
+    )
+    agrees = models.BooleanField("同意村(社区)自评")
+    veto_occurred = models.BooleanField("是否发生", null=True, blank=True)
+    met = models.BooleanField("是否达标", null=True, blank=True)
+    value = models.DecimalField("核定数值", max_digits=10, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField("核定得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField("考核意见", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="考核人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("考核时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "镇级考核意见"
+        verbose_name_plural = "镇级考核意见"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="finding_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} {self.criterion.label}"
+
+    def to_judgement(self):
+        return verdict.Judgement(
+            breached=self.veto_occurred, met=self.met, value=self.value, score=self.score
+        )
+
+
+class PassList(models.Model):
+    """The town's annual 达标名单通报: drafted after approval, frozen when filed."""
+
+    campaign = models.OneToOneField(
+        Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="pass_list"
+    )
+    document_number = models.CharField(
+        "发文字号",
+        max_length=40,
+        validators=[
+            RegexValidator(
+                r"^\S+〔\d{4}〕\d+号$", "发文字号格式应为“汪发〔2024〕12号”，年份用六角括号〔〕。"
+            )
+        ],
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    issuer = models.CharField("发文机关", max_length=100)
+    issued_on = models.DateField("成文日期")
+    pdf = models.FileField("通报文件", upload_to="documents/", blank=True, editable=False)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+
+    class Meta:
+        verbose_name = "达标名单通报"
+        verbose_name_plural = "达标名单通报"
+
+    def __str__(self):
+        return f"{self.document_number} {self.title}"
+
+
+class PassListEntry(models.Model):
+    """One village on a filed pass list, as named on the day of filing."""
+
+    pass_list = models.ForeignKey(
+        PassList, verbose_name="达标名单", on_delete=models.PROTECT, related_name="entries"
+    )
+    village = models.ForeignKey(
+        "villages.Village", verbose_name="村(社区)", on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveIntegerField("序号")
+    village_name = models.CharField("村(社区)名称", max_length=60)
+    village_kind = models.CharField("类型", max_length=10)
+
+    class Meta:
+        verbose_name = "达标名单条目"
+        verbose_name_plural = "达标名单条目"
+        ordering = ["pass_list", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pass_list", "village"], name="entry_once_per_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.village_name}"

@@ -64,3 +64,17 @@ rules.add_perm("assessments.view_assessment", is_administrator | can_see_assessm
 rules.add_perm("assessments.edit_assessment", is_secretary_of_assessment_village)
 rules.add_perm("assessments.return_assessment", is_town_office_of_assessment)
 rules.add_perm("assessments.extend_deadline", is_town_office_of_assessment)
+
+
+@rules.predicate
+def is_leading_group_of_campaign(user, campaign):
+    return campaign is not None and holds_role_over_region(
+        user, campaign.town, (Role.TOWN_LEADING_GROUP,)
+    )
+
+
+rules.add_perm("assessments.assess_assessment", is_town_office_of_assessment)
+rules.add_perm("assessments.close_self_assessment", is_town_office_of_campaign)
+rules.add_perm("assessments.approve_campaign", is_leading_group_of_campaign)
+rules.add_perm("assessments.prepare_pass_list", is_town_office_of_campaign)
+rules.add_perm("assessments.file_campaign", is_town_office_of_campaign)

@@ -6,10 +6,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.documents import pass_list_document
 from assessments.errors import IncompleteAssessment
 from assessments.evidence import check_upload
 from assessments.models import (
@@ -20,11 +22,16 @@ from assessments.models import (
     CampaignEvent,
     Criterion,
     Evidence,
+    Finding,
+    PassList,
+    PassListEntry,
     ReturnComment,
     Standard,
     StandardEvent,
 )
-from assessments.selectors import workspace_parts
+from assessments.selectors import criteria_of, pass_rule_for, workspace_parts
+from assessments.verdict import evaluate
+from pingan.pdf import render_pdf
 from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Village
 
@@ -206,6 +213,13 @@ def _lock_assessment(actor, assessment_id, permission, message):
     )
     _require_object(actor, permission, assessment, message)
     return assessment
+
+
+def _require_campaign_open(campaign):
+    if campaign.status not in Campaign.OPEN_FOR_WORK:
+        raise InvalidTransition(
+            f"创建活动当前为“{campaign.get_status_display()}”，考评结果已确定，不能再改动。"
+        )
 
 
 def _lock_for_editing(actor, assessment_id):
@@ -418,6 +432,7 @@ def return_assessment(*, actor, assessment_id, comments, general_reason=""):
     assessment = _lock_assessment(
         actor, assessment_id, "assessments.return_assessment", "只有镇平安办可以退回自评。"
     )
+    _require_campaign_open(assessment.campaign)
     comments = {key: text.strip() for key, text in comments.items() if text and text.strip()}
     general_reason = general_reason.strip()
     if not comments and not general_reason:
@@ -461,7 +476,7 @@ def extend_deadline(*, actor, assessment_id, due_date, reason):
         raise InvalidInput(
             f"新的截止日期须晚于现截止日期 {assessment.effective_due:%Y年%m月%d日}。"
         )
-    if assessment.status == Assessment.Status.SUBMITTED:
+    if assessment.status not in Assessment.EDITABLE_STATUSES:
         raise InvalidTransition("自评已提交，无需延期。")
     previous_due = assessment.effective_due
     assessment.due_date = due_date
@@ -475,3 +490,303 @@ def extend_deadline(*, actor, assessment_id, due_date, reason):
         reason=f"{previous_due:%Y-%m-%d} → {due_date:%Y-%m-%d}：{reason.strip()}",
     )
     return assessment
+
+
+def _finding_fields(criterion, answer, agrees, veto_occurred, met, value, score):
+    label = f"{criterion.label} {criterion.title}"
+    if agrees:
+        if answer is None or not answer.is_complete(criterion.kind):
+            raise InvalidInput(f"{label}：村(社区)未作答，不能选择“同意自评”，请填写核定结果。")
+        return {
+            "veto_occurred": answer.veto_occurred,
+            "met": answer.met,
+            "value": answer.value,
+            "score": answer.score,
+        }
+    fields = {"veto_occurred": None, "met": None, "value": None, "score": None}
+    if criterion.kind == Criterion.Kind.VETO:
+        if veto_occurred is None:
+            raise InvalidInput(f"{label}：请核定是否发生。")
+        fields["veto_occurred"] = veto_occurred
+    elif criterion.kind == Criterion.Kind.REQUIREMENT:
+        if met is None:
+            raise InvalidInput(f"{label}：请核定是否达标。")
+        fields["met"] = met
+    elif criterion.kind == Criterion.Kind.THRESHOLD:
+        fields["value"] = _decimal(value, label)
+        if fields["value"] is None:
+            raise InvalidInput(f"{label}：请填写核定数值。")
+    else:
+        fields["score"] = _decimal(score, label)
+        if fields["score"] is None or fields["score"] > criterion.max_score:
+            raise InvalidInput(f"{label}：核定得分须在 0 至 {criterion.max_score} 分之间。")
+    return fields
+
+
+@transaction.atomic
+def save_finding(
+    *,
+    actor,
+    assessment_id,
+    criterion_id,
+    agrees,
+    veto_occurred=None,
+    met=None,
+    value=None,
+    score=None,
+    comment="",
+):
+    """Record the town's finding on one criterion of a submitted assessment."""
+    assessment = _lock_assessment(
+        actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
+    )
+    _require_campaign_open(assessment.campaign)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise InvalidTransition(
+            f"自评当前为“{assessment.get_status_display()}”，只有已提交的自评可以考核。"
+        )
+    criterion = _criterion_of(assessment, criterion_id)
+    if not criterion.is_judged:
+        raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项考核其下各条。")
+    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
+    fields = _finding_fields(criterion, answer, agrees, veto_occurred, met, value, score)
+    comment = comment.strip()
+    if not agrees and not comment:
+        raise InvalidInput(f"{criterion.label} {criterion.title}：不同意自评时须写明考核意见。")
+    finding, _ = Finding.objects.update_or_create(
+        assessment=assessment,
+        criterion=criterion,
+        defaults={**fields, "agrees": agrees, "comment": comment, "recorded_by": actor},
+    )
+    return finding
+
+
+def town_verdict(assessment, criteria=None, findings=None):
+    """The engine's verdict on the town's findings."""
+    standard = assessment.campaign.standard
+    criteria = criteria if criteria is not None else criteria_of(standard)
+    if findings is None:
+        findings = {f.criterion_id: f for f in Finding.objects.filter(assessment=assessment)}
+    judgements = {c.key: findings[c.pk].to_judgement() for c in criteria if c.pk in findings}
+    return evaluate(pass_rule_for(standard, criteria), judgements)
+
+
+@transaction.atomic
+def conclude_town_assessment(*, actor, assessment_id):
+    """Fix the town verdict once every criterion has a finding."""
+    assessment = _lock_assessment(
+        actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
+    )
+    _require_campaign_open(assessment.campaign)
+    criteria = criteria_of(assessment.campaign.standard)
+    findings = {f.criterion_id: f for f in Finding.objects.filter(assessment=assessment)}
+    missing = [f"{c.label} {c.title}" for c in criteria if c.is_judged and c.pk not in findings]
+    if missing:
+        raise InvalidInput("以下条目尚未考核：" + "；".join(missing))
+    result = town_verdict(assessment, criteria, findings)
+    event = _move(
+        assessment,
+        actor,
+        Assessment.Status.TOWN_ASSESSED,
+        AssessmentEvent.Action.TOWN_ASSESSED,
+        result.label + ("：" + "；".join(str(r) for r in result.reasons) if result.reasons else ""),
+    )
+    assessment.town_passed = result.passed
+    assessment.town_reasons = [str(reason) for reason in result.reasons]
+    assessment.town_total_score = result.total_score
+    assessment.town_assessed_at = event.occurred_at
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def reopen_town_assessment(*, actor, assessment_id, reason):
+    assessment = _lock_assessment(
+        actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
+    )
+    _require_campaign_open(assessment.campaign)
+    if not reason.strip():
+        raise InvalidInput("重新考核须说明原因。")
+    _move(
+        assessment,
+        actor,
+        Assessment.Status.SUBMITTED,
+        AssessmentEvent.Action.TOWN_REOPENED,
+        reason.strip(),
+    )
+    assessment.town_passed = None
+    assessment.town_reasons = []
+    assessment.town_total_score = None
+    assessment.town_assessed_at = None
+    assessment.save()
+    return assessment
+
+
+def _move_campaign(campaign, actor, target, reason=""):
+    if target not in Campaign.TRANSITIONS[campaign.status]:
+        raise InvalidTransition(
+            f"{campaign}当前为“{campaign.get_status_display()}”，"
+            f"不能变更为“{Campaign.Status(target).label}”。"
+        )
+    previous = campaign.status
+    campaign.status = target
+    _record_campaign(campaign, actor, previous, reason)
+
+
+@transaction.atomic
+def close_self_assessment(*, actor, campaign_id):
+    """Enter 镇级考核; late and returned villages may still submit until approval."""
+    campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+    _require_object(
+        actor, "assessments.close_self_assessment", campaign, "只有镇平安办可以结束自评阶段。"
+    )
+    _move_campaign(campaign, actor, Campaign.Status.TOWN_ASSESSMENT, "结束自评，进入镇级考核")
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+@transaction.atomic
+def approve_campaign(*, actor, campaign_id, reason=""):
+    """The leading group fixes every village's yearly result in one step."""
+    campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+    _require_object(
+        actor,
+        "assessments.approve_campaign",
+        campaign,
+        "只有镇平安建设领导小组可以审定考评结果。",
+    )
+    if campaign.status != Campaign.Status.TOWN_ASSESSMENT:
+        raise InvalidTransition(
+            f"{campaign}当前为“{campaign.get_status_display()}”，"
+            + (
+                "考评结果已审定，不能重复审定。"
+                if campaign.approved_at
+                else "须先进入镇级考核阶段。"
+            )
+        )
+    assessments = list(
+        Assessment.objects.select_for_update()
+        .filter(campaign=campaign)
+        .select_related("village")
+        .order_by("village__code")
+    )
+    unfinished = [a for a in assessments if a.status != Assessment.Status.TOWN_ASSESSED]
+    if unfinished:
+        raise InvalidTransition(
+            "以下村(社区)尚未完成镇级考核，不能审定："
+            + "、".join(f"{a.village.name}({a.get_status_display()})" for a in unfinished)
+        )
+    now = timezone.now()
+    events = []
+    for assessment in assessments:
+        events.append(
+            AssessmentEvent(
+                assessment=assessment,
+                action=AssessmentEvent.Action.APPROVED,
+                actor=actor,
+                from_status=assessment.status,
+                to_status=Assessment.Status.APPROVED,
+                reason=assessment.town_verdict_label,
+            )
+        )
+        assessment.status = Assessment.Status.APPROVED
+        assessment.result_passed = assessment.town_passed
+        assessment.result_reasons = assessment.town_reasons
+        assessment.updated_at = now
+    Assessment.objects.bulk_update(
+        assessments, ["status", "result_passed", "result_reasons", "updated_at"]
+    )
+    AssessmentEvent.objects.bulk_create(events)
+    _move_campaign(campaign, actor, Campaign.Status.APPROVED, reason.strip() or "审定考评结果")
+    campaign.approved_at = now
+    campaign.save(update_fields=["status", "approved_at"])
+    return campaign
+
+
+def default_pass_list_text(campaign, passed_count):
+    town = campaign.town.name
+    return {
+        "title": f"关于{campaign.year}年度平安村(社区)达标名单的通报",
+        "body": (
+            f"各村(社区)党支部：\n"
+            f"根据《{town}关于开展平安村(社区)创建活动的通知》要求，经村(社区)自评、"
+            f"镇党委平安建设领导小组考核，{campaign.year}年度共有{passed_count}个村(社区)"
+            f"达到平安村(社区)创建标准，现予通报。\n"
+            f"希望达标村(社区)再接再厉，巩固创建成果；未达标村(社区)要对照创建标准查找差距，"
+            f"限期整改，确保{campaign.year + 1}年度创建达标。"
+        ),
+        "issuer": f"中共{town}委员会",
+    }
+
+
+@transaction.atomic
+def save_pass_list(*, actor, campaign_id, document_number, title, body, issuer, issued_on):
+    campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+    _require_object(
+        actor, "assessments.prepare_pass_list", campaign, "只有镇平安办可以拟制达标名单通报。"
+    )
+    if campaign.status != Campaign.Status.APPROVED:
+        raise InvalidTransition(
+            f"达标名单通报须在领导小组审定后、报备前拟制；当前为“{campaign.get_status_display()}”。"
+        )
+    pass_list = PassList.objects.filter(campaign=campaign).first() or PassList(campaign=campaign)
+    pass_list.document_number = document_number.strip()
+    pass_list.title = title.strip()
+    pass_list.body = body.strip()
+    pass_list.issuer = issuer.strip()
+    pass_list.issued_on = issued_on
+    _full_clean(pass_list)
+    pass_list.save()
+    return pass_list
+
+
+def pass_list_entries(campaign):
+    """The passing villages in code order, as they would stand on the list today."""
+    passed = (
+        Assessment.objects.filter(campaign=campaign, result_passed=True)
+        .select_related("village")
+        .order_by("village__code")
+    )
+    return [
+        PassListEntry(
+            village=assessment.village,
+            position=position,
+            village_name=assessment.village.name,
+            village_kind=assessment.village.get_kind_display(),
+        )
+        for position, assessment in enumerate(passed, start=1)
+    ]
+
+
+def file_campaign(*, actor, campaign_id):
+    """Report the list to the city office: the list and its PDF are frozen from here on."""
+    with _files_removed_on_failure() as written, transaction.atomic():
+        campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+        _require_object(
+            actor, "assessments.file_campaign", campaign, "只有镇平安办可以报市委平安办备案。"
+        )
+        _move_campaign(campaign, actor, Campaign.Status.FILED, "报市委平安办备案")
+        pass_list = PassList.objects.filter(campaign=campaign).first()
+        if pass_list is None:
+            raise InvalidInput("请先拟制达标名单通报(发文字号、标题、正文)，再报备。")
+        entries = pass_list_entries(campaign)
+        for entry in entries:
+            entry.pass_list = pass_list
+        PassListEntry.objects.bulk_create(entries)
+        pdf = render_pdf("documents/pass_list.html", pass_list_document(pass_list, entries))
+        pass_list.pdf.save(
+            f"pass-list-{campaign.town.code}-{campaign.year}.pdf", ContentFile(pdf), save=False
+        )
+        written.append(pass_list.pdf.name)
+        pass_list.save(update_fields=["pdf"])
+        campaign.filed_at = timezone.now()
+        campaign.save(update_fields=["status", "filed_at"])
+        return campaign
+
+
+@transaction.atomic
+def save_findings(*, actor, assessment_id, findings):
+    """Save several findings at once: all of them, or none when one is refused."""
+    return [
+        save_finding(actor=actor, assessment_id=assessment_id, **finding) for finding in findings
+    ]

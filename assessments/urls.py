@@ -11,7 +11,32 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:campaign_id>/open/", views.campaign_open, name="campaign_open"),
+    path(
+        "campaigns/<int:campaign_id>/close-self-assessment/",
+        views.campaign_close_self_assessment,
+        name="campaign_close_self_assessment",
+    ),
+    path("campaigns/<int:campaign_id>/approve/", views.campaign_approve, name="campaign_approve"),
+    path("campaigns/<int:campaign_id>/pass-list/", views.pass_list_edit, name="pass_list_edit"),
+    path("campaigns/<int:campaign_id>/pass-list.pdf", views.pass_list_pdf, name="pass_list_pdf"),
+    path("campaigns/<int:campaign_id>/pass-list.xlsx", views.pass_list_xlsx, name="pass_list_xlsx"),
+    path("campaigns/<int:campaign_id>/file/", views.campaign_file, name="campaign_file"),
     path("my/", views.my_assessment, name="my_assessment"),
+    path(
+        "assessments/<int:assessment_id>/town/",
+        views.town_assessment,
+        name="town_assessment",
+    ),
+    path(
+        "assessments/<int:assessment_id>/town/conclude/",
+        views.town_assessment_conclude,
+        name="town_assessment_conclude",
+    ),
+    path(
+        "assessments/<int:assessment_id>/town/reopen/",
+        views.town_assessment_reopen,
+        name="town_assessment_reopen",
+    ),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
     path("assessments/<int:assessment_id>/plan/", views.assessment_plan, name="assessment_plan"),
     path(

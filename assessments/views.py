@@ -1,23 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from assessments import services
+from assessments.documents import pass_list_document
 from assessments.errors import IncompleteAssessment
 from assessments.forms import (
     AnswerForm,
     CampaignForm,
     EvidenceForm,
     ExtendDeadlineForm,
+    FindingForm,
+    PassListForm,
     PlanForm,
+    ReasonForm,
     ReturnForm,
 )
-from assessments.models import Assessment, Criterion
+from assessments.models import Assessment, Campaign, Criterion, PassList
 from assessments.selectors import (
     access_assessment_by_id,
     access_campaign_by_id,
@@ -33,6 +38,8 @@ from assessments.selectors import (
     visible_standards,
     workspace_parts,
 )
+from assessments.spreadsheets import pass_list_workbook
+from pingan.pdf import render_pdf
 from villages.errors import InvalidInput
 
 
@@ -97,6 +104,7 @@ def campaign_detail(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
     today = timezone.localdate()
     total = judged_criteria_count(campaign.standard)
+    pass_list = PassList.objects.filter(campaign=campaign).first()
     rows = []
     counts = dict.fromkeys([*STATE_LABELS.values(), "逾期"], 0)
     for assessment in campaign_board(campaign):
@@ -121,6 +129,18 @@ def campaign_detail(request, campaign_id):
             "counts": counts,
             "total": total,
             "can_open": request.user.has_perm("assessments.open_campaign", campaign),
+            "can_close": campaign.status == Campaign.Status.SELF_ASSESSMENT
+            and request.user.has_perm("assessments.close_self_assessment", campaign),
+            "can_assess": campaign.status in Campaign.OPEN_FOR_WORK
+            and request.user.has_perm("assessments.close_self_assessment", campaign),
+            "can_approve": campaign.status == Campaign.Status.TOWN_ASSESSMENT
+            and request.user.has_perm("assessments.approve_campaign", campaign),
+            "can_prepare_pass_list": campaign.status == Campaign.Status.APPROVED
+            and request.user.has_perm("assessments.prepare_pass_list", campaign),
+            "can_file": campaign.status == Campaign.Status.APPROVED
+            and pass_list is not None
+            and request.user.has_perm("assessments.file_campaign", campaign),
+            "pass_list": pass_list,
         },
     )
 
@@ -411,3 +431,226 @@ def assessment_extend(request, assessment_id):
         f"已将{assessment.village.name}的自评截止日期延至{form.cleaned_data['due_date']:%Y年%m月%d日}。",
     )
     return redirect("assessments:assessment_detail", assessment.pk)
+
+
+def _finding_initial(finding):
+    if finding is None:
+        return {}
+    return {
+        "agrees": "true" if finding.agrees else "false",
+        "veto_occurred": {True: "true", False: "false"}.get(finding.veto_occurred),
+        "met": {True: "true", False: "false"}.get(finding.met),
+        "value": finding.value,
+        "score": finding.score,
+        "comment": finding.comment,
+    }
+
+
+@login_required
+def town_assessment(request, assessment_id):
+    """The town office scores a submitted assessment beside the village's own answers."""
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    _require(request.user, "assessments.assess_assessment", assessment)
+    criteria, answers, evidence_by_criterion = workspace_parts(assessment)
+    findings = {f.criterion_id: f for f in assessment.findings.all()}
+    editable = assessment.status == Assessment.Status.SUBMITTED and (
+        assessment.campaign.status in Campaign.OPEN_FOR_WORK
+    )
+    rows = []
+    for criterion in criteria:
+        form = None
+        if criterion.is_judged:
+            form = FindingForm(
+                request.POST if request.method == "POST" else None,
+                criterion=criterion,
+                prefix=f"c{criterion.pk}",
+                initial=_finding_initial(findings.get(criterion.pk)),
+            )
+        rows.append(
+            {
+                "criterion": criterion,
+                "answer": answers.get(criterion.pk),
+                "evidence": evidence_by_criterion.get(criterion.pk, []),
+                "finding": findings.get(criterion.pk),
+                "form": form,
+            }
+        )
+    errors = []
+    if request.method == "POST":
+        forms_ = [row["form"] for row in rows if row["form"] is not None]
+        if all(form.is_valid() for form in forms_):
+            submitted = [form.finding() for form in forms_ if form.finding() is not None]
+            try:
+                services.save_findings(
+                    actor=request.user, assessment_id=assessment.pk, findings=submitted
+                )
+            except InvalidInput as error:
+                errors.append(error.message)
+            else:
+                messages.success(request, f"已保存 {len(submitted)} 条考核意见。")
+                return redirect("assessments:town_assessment", assessment.pk)
+        else:
+            errors.append("部分条目填写有误，请检查标红的内容。")
+    verdict = services.town_verdict(assessment, criteria, findings)
+    return render(
+        request,
+        "assessments/town_assessment.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "errors": errors,
+            "editable": editable,
+            "verdict": verdict,
+            "assessed_count": len(findings),
+            "judged_count": sum(1 for c in criteria if c.is_judged),
+            "reason_form": ReasonForm(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def town_assessment_conclude(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    assessment = services.conclude_town_assessment(actor=request.user, assessment_id=assessment.pk)
+    messages.success(
+        request, f"{assessment.village.name}镇级考核结果：{assessment.town_verdict_label}。"
+    )
+    return redirect("assessments:town_assessment", assessment.pk)
+
+
+@login_required
+@require_POST
+def town_assessment_reopen(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.reopen_town_assessment(actor=request.user, assessment_id=assessment.pk, reason=reason)
+    messages.success(request, f"已重新打开{assessment.village.name}的镇级考核。")
+    return redirect("assessments:town_assessment", assessment.pk)
+
+
+@login_required
+@require_POST
+def campaign_close_self_assessment(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    services.close_self_assessment(actor=request.user, campaign_id=campaign.pk)
+    messages.success(request, "已结束自评阶段，进入镇级考核。")
+    return redirect("assessments:campaign_detail", campaign.pk)
+
+
+@login_required
+def campaign_approve(request, campaign_id):
+    """The leading group sees every village's result with reasons, then approves in one step."""
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    _require(request.user, "assessments.approve_campaign", campaign)
+    if request.method == "POST":
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.approve_campaign(actor=request.user, campaign_id=campaign.pk, reason=reason)
+        messages.success(request, "考评结果已审定，各村(社区)年度结果已确定。")
+        return redirect("assessments:campaign_detail", campaign.pk)
+    assessments = campaign_board(campaign)
+    return render(
+        request,
+        "assessments/campaign_approve.html",
+        {
+            "campaign": campaign,
+            "passed": [a for a in assessments if a.town_passed],
+            "failed": [a for a in assessments if a.town_passed is False],
+            "unfinished": [a for a in assessments if a.status != Assessment.Status.TOWN_ASSESSED],
+            "form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+def pass_list_edit(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    _require(request.user, "assessments.prepare_pass_list", campaign)
+    existing = PassList.objects.filter(campaign=campaign).first()
+    if existing:
+        initial = {
+            "document_number": existing.document_number,
+            "title": existing.title,
+            "body": existing.body,
+            "issuer": existing.issuer,
+            "issued_on": existing.issued_on,
+        }
+    else:
+        passed = sum(1 for a in campaign_board(campaign) if a.result_passed)
+        initial = {
+            **services.default_pass_list_text(campaign, passed),
+            "issued_on": timezone.localdate(),
+        }
+    form = PassListForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_pass_list(
+                actor=request.user, campaign_id=campaign.pk, **form.cleaned_data
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "达标名单通报已保存，可预览 PDF 后报备。")
+            return redirect("assessments:campaign_detail", campaign.pk)
+    return render(
+        request,
+        "assessments/pass_list_form.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _pass_list_of(campaign):
+    pass_list = PassList.objects.filter(campaign=campaign).select_related("campaign__town")
+    pass_list = pass_list.first()
+    if pass_list is None:
+        raise Http404("尚未拟制达标名单通报。")
+    return pass_list
+
+
+@login_required
+def pass_list_pdf(request, campaign_id):
+    """The filed PDF once filed; before that, a preview of what would be filed."""
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    pass_list = _pass_list_of(campaign)
+    filename = f"{campaign.town.name}{campaign.year}年度平安村(社区)达标名单通报.pdf"
+    if pass_list.pdf:
+        return FileResponse(
+            pass_list.pdf.open("rb"), filename=filename, content_type="application/pdf"
+        )
+    _require(request.user, "assessments.prepare_pass_list", campaign)
+    pdf = render_pdf(
+        "documents/pass_list.html",
+        pass_list_document(pass_list, services.pass_list_entries(campaign)),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"(预览){filename}")
+    return response
+
+
+@login_required
+def pass_list_xlsx(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    pass_list = _pass_list_of(campaign)
+    entries = list(pass_list.entries.all()) or services.pass_list_entries(campaign)
+    workbook = pass_list_workbook(campaign, pass_list, entries)
+    response = HttpResponse(
+        workbook,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{campaign.town.name}{campaign.year}年度平安村(社区)达标名单.xlsx"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def campaign_file(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    services.file_campaign(actor=request.user, campaign_id=campaign.pk)
+    messages.success(request, "达标名单已报市委平安办备案，名单已锁定。")
+    return redirect("assessments:campaign_detail", campaign.pk)

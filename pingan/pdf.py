@@ -1,0 +1,42 @@
+"""The one PDF renderer of the portal: a template rendered to HTML, then by WeasyPrint.
+
+Documents reach only two places: the portal's own static files (`static:css/…`) and the
+Chinese fonts installed with the project (`font:NotoSerifSC-Regular.otf`), so a printout
+never depends on what the machine happens to have, and never fetches from the network.
+"""
+
+import mimetypes
+from pathlib import Path
+
+import pylopdf_fonts_zh_cn
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+FONT_DIRECTORY = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
+
+
+class PortalFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        scheme, _, name = url.partition(":")
+        if scheme == "static":
+            located = finders.find(name.lstrip("/"))
+            path = Path(located).resolve() if located else None
+        elif scheme == "font":
+            path = (FONT_DIRECTORY / name).resolve()
+            if path.parent != FONT_DIRECTORY:
+                path = None
+        else:
+            path = None
+        if path is None or not path.is_file():
+            raise ValueError(f"文档只能引用平台自身的静态文件和字体：{url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def render_pdf(template_name, context, request=None):
+    """Render a document template to PDF bytes."""
+    html = render_to_string(template_name, context, request=request)
+    fetcher = PortalFetcher(fail_on_errors=True)
+    return HTML(string=html, base_url="static:/", url_fetcher=fetcher).write_pdf()
