@@ -91,14 +91,6 @@ def campaign_create(request):
     return render(request, "assessments/campaign_form.html", {"form": form})
 
 
-STATE_LABELS = {
-    Assessment.Status.NOT_STARTED: "未开始",
-    Assessment.Status.IN_PROGRESS: "填报中",
-    Assessment.Status.SUBMITTED: "已提交",
-    Assessment.Status.RETURNED: "已退回",
-}
-
-
 @login_required
 def campaign_detail(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
@@ -106,15 +98,15 @@ def campaign_detail(request, campaign_id):
     total = judged_criteria_count(campaign.standard)
     pass_list = PassList.objects.filter(campaign=campaign).first()
     rows = []
-    counts = dict.fromkeys([*STATE_LABELS.values(), "逾期"], 0)
+    counts = dict.fromkeys([*Assessment.Status.labels, "逾期"], 0)
     for assessment in campaign_board(campaign):
         overdue = assessment.is_overdue(today)
-        counts[STATE_LABELS[assessment.status]] += 1
+        counts[assessment.get_status_display()] += 1
         counts["逾期"] += overdue
         rows.append(
             {
                 "assessment": assessment,
-                "state": STATE_LABELS[assessment.status],
+                "state": assessment.get_status_display(),
                 "overdue": overdue,
                 "answered": assessment.answered,
                 "share": round(100 * assessment.answered / total) if total else 0,

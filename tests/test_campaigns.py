@@ -144,7 +144,15 @@ def test_board_shows_each_village_state_and_counts(client, campaign, people, xin
     client.force_login(people["town_office"])
     response = client.get(reverse("assessments:campaign_detail", args=[campaign.pk]))
     counts = response.context["counts"]
-    assert counts == {"未开始": 16, "填报中": 0, "已提交": 1, "已退回": 0, "逾期": 1}
+    assert counts == {
+        "未开始": 16,
+        "填报中": 0,
+        "已提交": 1,
+        "已退回": 0,
+        "镇级已考核": 0,
+        "已审定": 0,
+        "逾期": 1,
+    }
     rows = {row["assessment"].village.name: row for row in response.context["rows"]}
     assert rows["新沟村"]["share"] == 100
     assert rows["新沟村"]["state"] == "已提交"

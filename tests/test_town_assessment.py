@@ -1,0 +1,343 @@
+"""The town's year: findings, the engine's verdict, a return, approval, the pass list, filing."""
+
+import io
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from assessments import services
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Campaign,
+    Criterion,
+    Finding,
+    PassList,
+    PassListEntry,
+)
+from assessments.selectors import criteria_of, pass_rule_for
+from assessments.verdict import evaluate
+from pingan.pdf import FONT_DIRECTORY
+from tests.factories import user_with_role
+from tests.helpers import answer_everything
+from villages.errors import InvalidInput, InvalidTransition, NotPermitted
+from villages.models import Membership, Village
+
+# Villages the town finds short: fewer cameras than the standard asks, or a declared veto.
+FAILING = {"崔王村": "cameras", "别台村": "veto"}
+
+
+def agree_with_everything(actor, assessment):
+    criteria = [c for c in criteria_of(assessment.campaign.standard) if c.is_judged]
+    services.save_findings(
+        actor=actor,
+        assessment_id=assessment.pk,
+        findings=[{"criterion_id": c.pk, "agrees": True} for c in criteria],
+    )
+
+
+@pytest.fixture
+def submitted(campaign, people):
+    """Every village has submitted; 崔王村 with 4 cameras, 别台村 declaring an incident."""
+    for assessment in campaign.assessments.select_related("village"):
+        name = assessment.village.name
+        secretary = (
+            people["secretary"]
+            if name == "新沟村"
+            else user_with_role(Membership.Role.SECRETARY, assessment.village)
+        )
+        answer_everything(secretary, assessment, cameras=4 if FAILING.get(name) == "cameras" else 6)
+        if FAILING.get(name) == "veto":
+            veto = Criterion.objects.get(standard=campaign.standard, key="ten-none.mass-incident")
+            services.save_answer(
+                actor=secretary,
+                assessment_id=assessment.pk,
+                criterion_id=veto.pk,
+                veto_occurred=True,
+                narrative="3月发生一起群体性上访事件",
+            )
+        services.submit_assessment(actor=secretary, assessment_id=assessment.pk)
+    return campaign
+
+
+def assess_all(campaign, town_office):
+    for assessment in campaign.assessments.all():
+        agree_with_everything(town_office, assessment)
+        services.conclude_town_assessment(actor=town_office, assessment_id=assessment.pk)
+
+
+def test_town_verdicts_follow_the_engine(submitted, people):
+    town = people["town_office"]
+    assess_all(submitted, town)
+    rule = pass_rule_for(submitted.standard)
+    for assessment in submitted.assessments.select_related("village"):
+        findings = {f.criterion.key: f.to_judgement() for f in assessment.findings.all()}
+        expected = evaluate(rule, findings)
+        assert assessment.town_passed is expected.passed
+        assert assessment.town_reasons == [str(r) for r in expected.reasons]
+        assert assessment.status == Assessment.Status.TOWN_ASSESSED
+        assert assessment.town_passed is (assessment.village.name not in FAILING)
+    cuiwang = submitted.assessments.get(village__name="崔王村")
+    assert cuiwang.town_reasons == [
+        "五(2) 公共区域高清探头接入乡镇(街道)综治中心：实际4个，要求不少于5个"
+    ]
+    bietai = submitted.assessments.get(village__name="别台村")
+    assert bietai.town_reasons == ["一(8) 无群体性事件：一票否决：已发生"]
+
+
+def test_town_can_overrule_the_village(submitted, people, xingou):
+    assessment = submitted.assessments.get(village=xingou)
+    cameras = Criterion.objects.get(standard=submitted.standard, key="technical-prevention.cameras")
+    with pytest.raises(InvalidInput, match="须写明考核意见"):
+        services.save_finding(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            criterion_id=cameras.pk,
+            agrees=False,
+            value=3,
+        )
+    agree_with_everything(people["town_office"], assessment)
+    services.save_finding(
+        actor=people["town_office"],
+        assessment_id=assessment.pk,
+        criterion_id=cameras.pk,
+        agrees=False,
+        value=3,
+        comment="实地核查仅3个探头接入综治中心",
+    )
+    services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
+    assessment.refresh_from_db()
+    assert assessment.town_passed is False
+    assert "实际3个" in assessment.town_reasons[0]
+    assert Answer.objects.get(assessment=assessment, criterion=cameras).value == Decimal(6)
+
+
+def test_conclusion_needs_every_finding(submitted, people, xingou):
+    assessment = submitted.assessments.get(village=xingou)
+    with pytest.raises(InvalidInput, match="尚未考核"):
+        services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
+
+
+def test_only_the_town_office_records_findings(submitted, people, xingou):
+    assessment = submitted.assessments.get(village=xingou)
+    veto = Criterion.objects.filter(standard=submitted.standard, kind="veto").first()
+    for role in ["secretary", "town_leading_group", "city_office"]:
+        with pytest.raises(NotPermitted):
+            services.save_finding(
+                actor=people[role], assessment_id=assessment.pk, criterion_id=veto.pk, agrees=True
+            )
+    assert not Finding.objects.exists()
+
+
+def test_failed_batch_of_findings_saves_none(submitted, people, xingou):
+    assessment = submitted.assessments.get(village=xingou)
+    criteria = [c for c in criteria_of(submitted.standard) if c.is_judged]
+    batch = [{"criterion_id": c.pk, "agrees": True} for c in criteria[:3]]
+    batch.append({"criterion_id": criteria[3].pk, "agrees": False})
+    with pytest.raises(InvalidInput):
+        services.save_findings(
+            actor=people["town_office"], assessment_id=assessment.pk, findings=batch
+        )
+    assert not Finding.objects.exists()
+
+
+def test_whole_town_year_through_the_pages(client, submitted, people, xingou, private_media_root):
+    town, leader = people["town_office"], people["town_leading_group"]
+    campaign_url = reverse("assessments:campaign_detail", args=[submitted.pk])
+
+    xingou_assessment = submitted.assessments.get(village=xingou)
+    client.force_login(town)
+    page = client.get(reverse("assessments:town_assessment", args=[xingou_assessment.pk]))
+    assert page.status_code == 200
+    form_data = {}
+    for row in page.context["rows"]:
+        if row["form"] is not None:
+            form_data[f"c{row['criterion'].pk}-agrees"] = "true"
+    response = client.post(
+        reverse("assessments:town_assessment", args=[xingou_assessment.pk]), form_data
+    )
+    assert response.status_code == 302
+    assert Finding.objects.filter(assessment=xingou_assessment).count() == 22
+
+    publicity = Criterion.objects.get(standard=submitted.standard, key="publicity")
+    client.post(
+        reverse("assessments:assessment_return", args=[xingou_assessment.pk]),
+        {f"criterion_{publicity.pk}": "宣传阵地照片不清晰"},
+    )
+    xingou_assessment.refresh_from_db()
+    assert xingou_assessment.status == Assessment.Status.RETURNED
+    client.force_login(people["secretary"])
+    client.post(reverse("assessments:assessment_submit", args=[xingou_assessment.pk]))
+
+    client.force_login(town)
+    client.post(reverse("assessments:campaign_close_self_assessment", args=[submitted.pk]))
+    client.force_login(leader)
+    refused = client.post(reverse("assessments:campaign_approve", args=[submitted.pk]))
+    assert refused.status_code == 409
+    assert "尚未完成镇级考核" in refused.content.decode()
+    assert Campaign.objects.get(pk=submitted.pk).status == Campaign.Status.TOWN_ASSESSMENT
+
+    client.force_login(town)
+    for assessment in submitted.assessments.all():
+        client.post(
+            reverse("assessments:town_assessment", args=[assessment.pk]),
+            {f"c{c.pk}-agrees": "true" for c in criteria_of(submitted.standard) if c.is_judged},
+        )
+        client.post(reverse("assessments:town_assessment_conclude", args=[assessment.pk]))
+
+    client.force_login(leader)
+    preview = client.get(reverse("assessments:campaign_approve", args=[submitted.pk]))
+    assert [a.village.name for a in preview.context["failed"]] == ["崔王村", "别台村"]
+    assert "实际4个" in preview.content.decode()
+    response = client.post(reverse("assessments:campaign_approve", args=[submitted.pk]))
+    assert response.status_code == 302
+    again = client.post(reverse("assessments:campaign_approve", args=[submitted.pk]))
+    assert again.status_code == 409 and "不能重复审定" in again.content.decode()
+    assert AssessmentEvent.objects.filter(action="approved").count() == 17
+    results = dict(submitted.assessments.values_list("village__name", "result_passed"))
+    assert results == {name: name not in FAILING for name in results}
+
+    client.force_login(town)
+    response = client.post(
+        reverse("assessments:pass_list_edit", args=[submitted.pk]),
+        {
+            "document_number": "汪发2024-12",
+            "title": "关于2024年度平安村(社区)达标名单的通报",
+            "body": "各村(社区)党支部：\n现予通报。",
+            "issuer": "中共汪场镇委员会",
+            "issued_on": "2024-12-20",
+        },
+    )
+    assert response.status_code == 400
+    assert "六角括号" in response.content.decode()
+    edit = client.get(reverse("assessments:pass_list_edit", args=[submitted.pk]))
+    assert "共有15个村(社区)" in edit.context["form"].initial["body"]
+    client.post(
+        reverse("assessments:pass_list_edit", args=[submitted.pk]),
+        {
+            "document_number": "汪发〔2024〕12号",
+            "title": "关于2024年度平安村(社区)达标名单的通报",
+            "body": edit.context["form"].initial["body"],
+            "issuer": "中共汪场镇委员会",
+            "issued_on": "2024-12-20",
+        },
+    )
+    assert client.get(reverse("assessments:pass_list_pdf", args=[submitted.pk])).status_code == 200
+    client.post(reverse("assessments:campaign_file", args=[submitted.pk]))
+    campaign = Campaign.objects.get(pk=submitted.pk)
+    assert campaign.status == Campaign.Status.FILED
+    pass_list = PassList.objects.get(campaign=campaign)
+    assert pass_list.pdf
+    names = list(pass_list.entries.values_list("village_name", flat=True))
+    assert len(names) == 15 and "崔王村" not in names and "别台村" not in names
+
+    refused = client.post(
+        reverse("assessments:pass_list_edit", args=[submitted.pk]),
+        {
+            "document_number": "汪发〔2024〕13号",
+            "title": "篡改",
+            "body": "x",
+            "issuer": "x",
+            "issued_on": "2024-12-21",
+        },
+    )
+    assert refused.status_code == 409
+    Village.objects.filter(name="新沟村").update(name="新沟社区")
+    assert "新沟村" in list(PassListEntry.objects.values_list("village_name", flat=True))
+    assert PassList.objects.get(pk=pass_list.pk).document_number == "汪发〔2024〕12号"
+
+    client.force_login(people["city_office"])
+    assert client.get(campaign_url).status_code == 200
+    pdf = client.get(reverse("assessments:pass_list_pdf", args=[submitted.pk]))
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    sheet = client.get(reverse("assessments:pass_list_xlsx", args=[submitted.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[2] == ("序号", "村(社区)名称", "类型", "统计用区划代码")
+    assert [row[1] for row in rows[3:]] == names
+
+
+@pytest.fixture
+def filed(submitted, people):
+    town = people["town_office"]
+    assess_all(submitted, town)
+    services.close_self_assessment(actor=town, campaign_id=submitted.pk)
+    services.approve_campaign(actor=people["town_leading_group"], campaign_id=submitted.pk)
+    services.save_pass_list(
+        actor=town,
+        campaign_id=submitted.pk,
+        document_number="汪发〔2024〕12号",
+        issued_on=date(2024, 12, 20),
+        **services.default_pass_list_text(submitted, 15),
+    )
+    services.file_campaign(actor=town, campaign_id=submitted.pk)
+    return PassList.objects.get(campaign=submitted)
+
+
+def test_pass_list_pdf_embeds_its_font_and_names_only_passing_villages(filed, tmp_path):
+    path = filed.pdf.path
+    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all(row[-5] == "yes" for row in rows), fonts
+    assert any("NotoSerifSC" in row[0] or "Noto-Serif-SC" in row[0] for row in rows), fonts
+
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    compact = text.replace(" ", "").replace("\n", "")
+    assert "汪发〔2024〕12号" in compact
+    assert "中共汪场镇委员会文件" in compact
+    for entry in filed.entries.all():
+        assert entry.village_name in compact
+    assert "崔王村" not in compact and "别台村" not in compact
+    assert "—1—" in compact
+
+    covered = set()
+    for name in ("NotoSerifSC-Regular.otf", "NotoSansSC-Regular.otf"):
+        covered |= set(TTFont(FONT_DIRECTORY / name).getBestCmap())
+    missing = {ch for ch in compact if ord(ch) not in covered}
+    assert not missing, f"characters without a glyph would print as boxes: {missing}"
+
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", path, str(tmp_path / "page")],
+        check=True,
+    )
+    assert (tmp_path / "page-1.png").stat().st_size > 5000
+
+
+def test_filing_twice_is_refused(filed, people):
+    with pytest.raises(InvalidTransition):
+        services.file_campaign(actor=people["town_office"], campaign_id=filed.campaign_id)
+    assert filed.entries.count() == 15
+
+
+def test_approval_is_the_leading_groups(submitted, people):
+    assess_all(submitted, people["town_office"])
+    services.close_self_assessment(actor=people["town_office"], campaign_id=submitted.pk)
+    with pytest.raises(NotPermitted):
+        services.approve_campaign(actor=people["town_office"], campaign_id=submitted.pk)
+    assert not submitted.assessments.filter(status="approved").exists()
+
+
+def test_nothing_changes_after_approval(submitted, people, xingou):
+    assess_all(submitted, people["town_office"])
+    services.close_self_assessment(actor=people["town_office"], campaign_id=submitted.pk)
+    services.approve_campaign(actor=people["town_leading_group"], campaign_id=submitted.pk)
+    assessment = submitted.assessments.get(village=xingou)
+    with pytest.raises(InvalidTransition):
+        services.return_assessment(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            comments={},
+            general_reason="x",
+        )
+    with pytest.raises(InvalidTransition):
+        services.reopen_town_assessment(
+            actor=people["town_office"], assessment_id=assessment.pk, reason="x"
+        )
