@@ -1,5 +1,7 @@
 """Contexts of the printed documents; rendering itself is pingan.pdf.render_pdf."""
 
+from assessments.models import RectificationOrder
+
 
 def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
@@ -33,4 +35,30 @@ def pass_list_document(pass_list, entries):
         ),
         "attachment_title": f"{campaign.year}年度{campaign.town.name}平安村(社区)达标名单",
         "entries": entries,
+    }
+
+
+def bulletin_document(bulletin, villages):
+    """The 重点通报 with, for each named village, its open rectification orders."""
+    open_orders = {}
+    for order in RectificationOrder.objects.filter(
+        village__in=villages,
+        status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.REPORTED],
+    ).order_by("deadline"):
+        open_orders.setdefault(order.village_id, []).append(order)
+    return {
+        **official_document(
+            town=bulletin.town,
+            document_number=bulletin.document_number,
+            title=bulletin.title,
+            body=bulletin.body,
+            issuer=bulletin.issuer,
+            issued_on=bulletin.issued_on,
+        ),
+        "attachment_title": "被重点通报村(社区)及未完成整改事项",
+        "named": [
+            {"village": village, "orders": open_orders.get(village.pk, [])}
+            for village in sorted(villages, key=lambda v: v.code)
+        ],
+        "today": bulletin.issued_on,
     }

@@ -212,3 +212,77 @@ class PassListForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InspectionForm(forms.Form):
+    village = forms.ModelChoiceField(label="村(社区)", queryset=None)
+    inspected_on = forms.DateField(label="检查日期", widget=DATE_INPUT)
+    inspectors = forms.CharField(label="检查人员", max_length=200)
+    summary = forms.CharField(
+        label="检查情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+
+
+class InspectionFindingForm(forms.Form):
+    """One criterion checked during an inspection; unchecked rows are left blank."""
+
+    result = forms.ChoiceField(
+        label="检查结果",
+        choices=[("", "未检查"), ("met", "达标"), ("not_met", "未达标")],
+        required=False,
+    )
+    comment = forms.CharField(label="存在问题/检查意见", required=False)
+    deadline = forms.DateField(label="整改期限", required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, criterion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+
+    def finding(self):
+        result = self.cleaned_data.get("result")
+        if not result:
+            return None
+        return {
+            "criterion_id": self.criterion.pk,
+            "met": result == "met",
+            "comment": self.cleaned_data.get("comment", ""),
+            "deadline": self.cleaned_data.get("deadline"),
+        }
+
+
+class RectificationReportForm(forms.Form):
+    report = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 5}))
+    files = forms.FileField(
+        label="整改佐证材料",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        help_text=f"可直接拍照上传；支持{ACCEPTED_LABELS}。",
+    )
+
+
+class ReopenRectificationForm(forms.Form):
+    reason = forms.CharField(label="不通过原因", widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label="新的整改期限", widget=DATE_INPUT)
+
+
+class BulletinForm(forms.Form):
+    document_number = PassListForm.base_fields["document_number"]
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="第一行以“：”结尾的作为主送机关；每行为一段。",
+    )
+    issuer = forms.CharField(label="发文机关", max_length=100)
+    issued_on = forms.DateField(label="成文日期", widget=DATE_INPUT)
+    villages = forms.ModelMultipleChoiceField(
+        label="被通报的村(社区)", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["villages"].queryset = villages

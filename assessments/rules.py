@@ -78,3 +78,25 @@ rules.add_perm("assessments.close_self_assessment", is_town_office_of_campaign)
 rules.add_perm("assessments.approve_campaign", is_leading_group_of_campaign)
 rules.add_perm("assessments.prepare_pass_list", is_town_office_of_campaign)
 rules.add_perm("assessments.file_campaign", is_town_office_of_campaign)
+
+
+@rules.predicate
+def is_town_office_of_village(user, village):
+    return village is not None and holds_role_over_village(user, village, (Role.TOWN_OFFICE,))
+
+
+@rules.predicate
+def is_town_office_of_order(user, order):
+    return order is not None and is_town_office_of_village(user, order.village)
+
+
+@rules.predicate
+def is_secretary_of_order_village(user, order):
+    return order is not None and holds_role_over_village(user, order.village, (Role.SECRETARY,))
+
+
+rules.add_perm("assessments.inspect_village", is_town_office_of_village)
+rules.add_perm("assessments.list_inspections", is_administrator | has_regional_role)
+rules.add_perm("assessments.report_rectification", is_secretary_of_order_village)
+rules.add_perm("assessments.accept_rectification", is_town_office_of_order)
+rules.add_perm("assessments.issue_bulletin", is_town_office_of_region)

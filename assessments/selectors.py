@@ -5,9 +5,12 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    Bulletin,
     Campaign,
     Criterion,
     Evidence,
+    Inspection,
+    RectificationOrder,
     Standard,
 )
 from assessments.verdict import PassRule
@@ -100,8 +103,7 @@ def access_assessment_by_id(user, assessment_id):
 
 
 def access_evidence_by_id(user, evidence_id):
-    scope = village_scope(user, "assessment__village__")
-    evidence = _scoped(Evidence.objects.select_related("assessment__village"), scope)
+    evidence = _scoped(Evidence.objects.select_related("village"), village_scope(user, "village__"))
     try:
         return evidence.get(pk=evidence_id)
     except (Evidence.DoesNotExist, ValueError, TypeError):
@@ -169,3 +171,52 @@ def campaign_board(campaign):
     for assessment in assessments:
         assessment.campaign = campaign
     return assessments
+
+
+def visible_orders(user):
+    return _scoped(
+        RectificationOrder.objects.select_related(
+            "village__town", "inspection_finding__criterion", "inspection_finding__inspection"
+        ),
+        village_scope(user, "village__"),
+    ).order_by("status", "deadline", "id")
+
+
+def access_order_by_id(user, order_id):
+    try:
+        return visible_orders(user).get(pk=order_id)
+    except (RectificationOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该整改通知。") from None
+
+
+def overdue_orders(user, today):
+    return visible_orders(user).filter(RectificationOrder.overdue_q(today))
+
+
+def visible_inspections(user):
+    return _scoped(
+        Inspection.objects.select_related("village", "recorded_by"),
+        village_scope(user, "village__"),
+    ).order_by("-inspected_on", "-id")
+
+
+def access_inspection_by_id(user, inspection_id):
+    try:
+        return visible_inspections(user).get(pk=inspection_id)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该抽查检查记录。") from None
+
+
+def visible_bulletins(user):
+    return _scoped(Bulletin.objects.select_related("town"), region_scope(user, "town__"))
+
+
+def access_bulletin_by_id(user, bulletin_id):
+    try:
+        return visible_bulletins(user).get(pk=bulletin_id)
+    except (Bulletin.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该通报。") from None
+
+
+def order_history(order):
+    return order.events.select_related("actor")

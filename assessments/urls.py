@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import rectification_views, views
 
 app_name = "assessments"
 
@@ -75,4 +75,25 @@ urlpatterns = [
         views.evidence_withdraw,
         name="evidence_withdraw",
     ),
+    path("inspections/", rectification_views.inspection_list, name="inspection_list"),
+    path("inspections/new/", rectification_views.inspection_create, name="inspection_create"),
+    path(
+        "inspections/<int:inspection_id>/",
+        rectification_views.inspection_detail,
+        name="inspection_detail",
+    ),
+    path("rectifications/", rectification_views.order_list, name="order_list"),
+    path("rectifications/<int:order_id>/", rectification_views.order_detail, name="order_detail"),
+    path(
+        "rectifications/<int:order_id>/accept/",
+        rectification_views.order_accept,
+        name="order_accept",
+    ),
+    path(
+        "rectifications/<int:order_id>/reopen/",
+        rectification_views.order_reopen,
+        name="order_reopen",
+    ),
+    path("bulletins/new/", rectification_views.bulletin_create, name="bulletin_create"),
+    path("bulletins/<int:bulletin_id>.pdf", rectification_views.bulletin_pdf, name="bulletin_pdf"),
 ]

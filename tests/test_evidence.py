@@ -60,6 +60,7 @@ def test_accepted_kinds_are_stored_under_generated_names(
     assert (evidence.extension, evidence.content_type) == (extension, content_type)
     assert evidence.original_name == file.name
     assert evidence.file.name.startswith("evidence/2024/429006104203/")
+    assert evidence.village.code == "429006104203"
     assert evidence.file.name.endswith(f"{evidence.token}.{extension}")
     assert Path(evidence.file.path).is_relative_to(private_media_root)
     assert bool(evidence.thumbnail) is content_type.startswith("image/")

@@ -1,10 +1,13 @@
 from django.urls import reverse
+from django.utils import timezone
 
+from assessments.selectors import overdue_orders
 from villages.rules import home_village_of, memberships_of
 
 
 def navigation(request):
-    """The menu a user sees follows from their permissions, not from role names."""
+    """The menu a user sees follows from their permissions, not from role names; overdue
+    rectification orders within the user's reach are counted on every page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -17,8 +20,17 @@ def navigation(request):
         items.append(("创建活动", reverse("assessments:campaign_list")))
     if user.has_perm("villages.list_villages"):
         items.append(("村(社区)名录", reverse("villages:list")))
+    if user.has_perm("assessments.list_inspections"):
+        items.append(("抽查检查", reverse("assessments:inspection_list")))
+    items.append(("限期整改", reverse("assessments:order_list")))
+    if user.has_perm("assessments.issue_bulletin"):
+        items.append(("重点通报", reverse("assessments:bulletin_create")))
     if user.has_perm("assessments.view_standard"):
         items.append(("创建标准", reverse("assessments:standard_list")))
     if user.has_perm("villages.use_admin_site") and user.is_staff:
         items.append(("管理后台", reverse("admin:index")))
-    return {"nav_items": items, "user_memberships": memberships_of(user)}
+    return {
+        "nav_items": items,
+        "user_memberships": memberships_of(user),
+        "overdue_order_count": overdue_orders(user, timezone.localdate()).count(),
+    }
