@@ -468,6 +468,21 @@ def town_assessment(request, assessment_id):
             }
         )
     errors = []
+    if request.method == "POST" and request.POST.get("agree_remaining"):
+        remaining = [
+            {"criterion_id": c.pk, "agrees": True}
+            for c in criteria
+            if c.is_judged and c.pk not in findings
+        ]
+        try:
+            services.save_findings(
+                actor=request.user, assessment_id=assessment.pk, findings=remaining
+            )
+        except InvalidInput as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已对其余 {len(remaining)} 条同意村(社区)自评。")
+        return redirect("assessments:town_assessment", assessment.pk)
     if request.method == "POST":
         forms_ = [row["form"] for row in rows if row["form"] is not None]
         if all(form.is_valid() for form in forms_):
@@ -484,6 +499,7 @@ def town_assessment(request, assessment_id):
         else:
             errors.append("部分条目填写有误，请检查标红的内容。")
     verdict = services.town_verdict(assessment, criteria, findings)
+    assessed_keys = {c.key for c in criteria if c.pk in findings}
     return render(
         request,
         "assessments/town_assessment.html",
@@ -493,7 +509,9 @@ def town_assessment(request, assessment_id):
             "errors": errors,
             "editable": editable,
             "verdict": verdict,
+            "assessed_reasons": [r for r in verdict.reasons if r.key in assessed_keys],
             "assessed_count": len(findings),
+            "pending_count": sum(1 for c in criteria if c.is_judged and c.pk not in findings),
             "judged_count": sum(1 for c in criteria if c.is_judged),
             "reason_form": ReasonForm(),
         },

@@ -341,3 +341,28 @@ def test_nothing_changes_after_approval(submitted, people, xingou):
         services.reopen_town_assessment(
             actor=people["town_office"], assessment_id=assessment.pk, reason="x"
         )
+
+
+def test_agree_with_the_remaining_criteria_in_one_step(client, submitted, people, xingou):
+    assessment = submitted.assessments.get(village=xingou)
+    cameras = Criterion.objects.get(
+        standard=submitted.standard, key="technical-prevention.cameras"
+    )
+    services.save_finding(
+        actor=people["town_office"],
+        assessment_id=assessment.pk,
+        criterion_id=cameras.pk,
+        agrees=False,
+        value=2,
+        comment="实地只有2个",
+    )
+    client.force_login(people["town_office"])
+    page = client.get(reverse("assessments:town_assessment", args=[assessment.pk]))
+    assert [str(r) for r in page.context["assessed_reasons"]] == [
+        "五(2) 公共区域高清探头接入乡镇(街道)综治中心：实际2个，要求不少于5个"
+    ]
+    client.post(
+        reverse("assessments:town_assessment", args=[assessment.pk]), {"agree_remaining": "1"}
+    )
+    assert assessment.findings.count() == 22
+    assert assessment.findings.get(criterion=cameras).value == Decimal(2)
