@@ -7,12 +7,12 @@ def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def official_document(*, town, document_number, title, body, issuer, issued_on):
+def official_document(*, issuer_mark, document_number, title, body, issuer, issued_on):
     """The parts every red-header document shares."""
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     salutation = lines.pop(0) if lines and lines[0].endswith(("：", ":")) else ""
     return {
-        "issuer_mark": f"中共{town.name}委员会文件",
+        "issuer_mark": issuer_mark,
         "document_number": document_number,
         "title": title,
         "salutation": salutation,
@@ -26,7 +26,7 @@ def pass_list_document(pass_list, entries):
     campaign = pass_list.campaign
     return {
         **official_document(
-            town=campaign.town,
+            issuer_mark=f"中共{campaign.town.name}委员会文件",
             document_number=pass_list.document_number,
             title=pass_list.title,
             body=pass_list.body,
@@ -48,7 +48,7 @@ def bulletin_document(bulletin, villages):
         open_orders.setdefault(order.village_id, []).append(order)
     return {
         **official_document(
-            town=bulletin.town,
+            issuer_mark=f"中共{bulletin.town.name}委员会文件",
             document_number=bulletin.document_number,
             title=bulletin.title,
             body=bulletin.body,
@@ -61,4 +61,19 @@ def bulletin_document(bulletin, villages):
             for village in sorted(villages, key=lambda v: v.code)
         ],
         "today": bulletin.issued_on,
+    }
+
+
+def recommendation_document(recommendation_list, recommendations):
+    return {
+        **official_document(
+            issuer_mark=f"{recommendation_list.issuer}文件",
+            document_number=recommendation_list.document_number,
+            title=recommendation_list.title,
+            body=recommendation_list.body,
+            issuer=recommendation_list.issuer,
+            issued_on=recommendation_list.issued_on,
+        ),
+        "attachment_title": f"{recommendation_list.year}年度平安湖北建设示范村(社区)推荐名单",
+        "recommendations": recommendations,
     }

@@ -399,7 +399,16 @@ class Campaign(models.Model):
 
 
 class Assessment(models.Model):
-    """A village's self-assessment in one campaign, and later the reviews built on it."""
+    """A village's assessment in one campaign against one standard, and the reviews on it.
+
+    The yearly assessment is the village's own self-assessment against the campaign's
+    平安村 standard; a demonstration assessment is prepared by the town for a candidate the
+    city may recommend, against the 示范村 naming standard.
+    """
+
+    class Kind(models.TextChoices):
+        YEARLY = "yearly", "年度平安村(社区)考评"
+        DEMONSTRATION = "demonstration", "示范村(社区)推荐考评"
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "未开始"
@@ -427,6 +436,16 @@ class Assessment(models.Model):
         verbose_name="村(社区)",
         on_delete=models.PROTECT,
         related_name="assessments",
+    )
+    kind = models.CharField(
+        "类型", max_length=15, choices=Kind.choices, default=Kind.YEARLY, editable=False
+    )
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name="考评标准",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        editable=False,
     )
     status = models.CharField(
         "自评状态",
@@ -456,6 +475,9 @@ class Assessment(models.Model):
     town_assessed_at = models.DateTimeField("镇级考核时间", null=True, editable=False)
     result_passed = models.BooleanField("年度考评结果", null=True, editable=False)
     result_reasons = models.JSONField("年度考评不达标原因", default=list, editable=False)
+    city_passed = models.BooleanField("市级复核结果", null=True, editable=False)
+    city_reasons = models.JSONField("市级复核不合格原因", default=list, editable=False)
+    city_reviewed_at = models.DateTimeField("市级复核时间", null=True, editable=False)
     updated_at = models.DateTimeField("最后修改", auto_now=True)
 
     class Meta:
@@ -464,7 +486,7 @@ class Assessment(models.Model):
         ordering = ["campaign", "village__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "village"], name="assessment_one_per_village"
+                fields=["campaign", "village", "kind"], name="assessment_one_per_village"
             ),
         ]
 
@@ -485,6 +507,10 @@ class Assessment(models.Model):
         if self.status in self.EDITABLE_STATUSES:
             return today > self.effective_due
         return self.submitted_late
+
+    @property
+    def city_verdict_label(self):
+        return {True: "复核合格", False: "复核不合格"}.get(self.city_passed, "未复核")
 
     @property
     def town_verdict_label(self):
@@ -645,6 +671,8 @@ class AssessmentEvent(models.Model):
         TOWN_ASSESSED = "town_assessed", "完成镇级考核"
         TOWN_REOPENED = "town_reopened", "重新镇级考核"
         APPROVED = "approved", "领导小组审定"
+        CITY_REVIEWED = "city_reviewed", "市级复核"
+        PREPARED = "prepared", "准备示范村推荐考评"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"
@@ -713,11 +741,16 @@ class CampaignEvent(models.Model):
 
 
 class Finding(models.Model):
-    """The town's own finding on one criterion of a submitted assessment (镇级考核)."""
+    """A reviewer's own finding on one criterion: the town's (镇级考核) or the city's (复核)."""
+
+    class Stage(models.TextChoices):
+        TOWN = "town", "镇级考核"
+        CITY = "city", "市级复核"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="findings"
     )
+    stage = models.CharField("环节", max_length=5, choices=Stage.choices, default=Stage.TOWN)
     criterion = models.ForeignKey(
         Criterion, verbose_name="标准条目", on_delete=models.PROTECT, related_name="findings"
     )
@@ -737,7 +770,7 @@ class Finding(models.Model):
         verbose_name_plural = "镇级考核意见"
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "criterion"], name="finding_one_per_criterion"
+                fields=["assessment", "criterion", "stage"], name="finding_one_per_criterion"
             ),
         ]
 
@@ -968,3 +1001,165 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.document_number} {self.title}"
+
+
+class SamplingRule(models.Model):
+    """The default share and minimum of a town's pass list that a city re-reviews."""
+
+    region = models.OneToOneField(
+        "villages.Region",
+        verbose_name="市(县)",
+        on_delete=models.PROTECT,
+        related_name="sampling_rule",
+    )
+    ratio = models.DecimalField(
+        "抽查比例",
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+        help_text="如 0.3 表示抽查达标名单的 30%。",
+    )
+    minimum_count = models.PositiveIntegerField("最少抽查数", default=1)
+    target_ratio = models.DecimalField(
+        "复核合格目标比例",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.700"),
+        help_text="如 0.7 表示复核合格比例达 70% 以上。",
+    )
+
+    class Meta:
+        verbose_name = "抽查比例"
+        verbose_name_plural = "抽查比例"
+
+    def __str__(self):
+        return f"{self.region.name}：{self.ratio:%}，至少{self.minimum_count}个"
+
+    def clean(self):
+        if self.ratio is not None and self.ratio > 1:
+            raise ValidationError({"ratio": "抽查比例不能超过 1(即 100%)。"})
+
+
+class Sample(models.Model):
+    """One reproducible draw of villages from a town's filed pass list (抽查)."""
+
+    METHOD = (
+        "候选名单为报备达标名单中除必抽村(社区)外的村(社区)，按统计用区划代码升序排列；"
+        "以 Python random.Random(种子) 初始化随机数发生器，调用 sample(候选名单, 随机抽取数) "
+        "抽取；随机抽取数 = max(向上取整(比例 × 名单总数), 最少抽查数) − 必抽数，不超过候选数。"
+    )
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="samples"
+    )
+    ratio = models.DecimalField("抽查比例", max_digits=4, decimal_places=3)
+    minimum_count = models.PositiveIntegerField("最少抽查数")
+    seed = models.CharField("随机种子", max_length=64)
+    method = models.TextField("抽取方法")
+    population = models.JSONField("候选名单(统计用区划代码)")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+    is_current = models.BooleanField("现行抽查结果", default=True)
+    redraw_reason = models.TextField("重新抽取原因", blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name="取代的抽查",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+
+    class Meta:
+        verbose_name = "市级抽查"
+        verbose_name_plural = "市级抽查"
+        ordering = ["campaign", "-drawn_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(is_current=True),
+                name="one_current_sample_per_campaign",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} 抽查(种子 {self.seed})"
+
+
+class SampleEntry(models.Model):
+    sample = models.ForeignKey(
+        Sample, verbose_name="抽查", on_delete=models.PROTECT, related_name="entries"
+    )
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="+"
+    )
+    forced = models.BooleanField("必抽", default=False)
+    reason = models.TextField("必抽原因", blank=True)
+    position = models.PositiveIntegerField("序号")
+
+    class Meta:
+        verbose_name = "抽查村(社区)"
+        verbose_name_plural = "抽查村(社区)"
+        ordering = ["sample", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "assessment"], name="sampled_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.sample} {self.position}"
+
+
+class RecommendationList(models.Model):
+    """The city's 择优推荐 of demonstration villages to the province."""
+
+    city = models.ForeignKey(
+        "villages.Region", verbose_name="市(县)", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField("年度")
+    document_number = models.CharField(
+        "文号", max_length=40, validators=PassList._meta.get_field("document_number").validators
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    issuer = models.CharField("发文机关", max_length=100)
+    issued_on = models.DateField("成文日期")
+    pdf = models.FileField("推荐文件", upload_to="documents/", editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="拟制人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("印发时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "示范村推荐名单"
+        verbose_name_plural = "示范村推荐名单"
+        ordering = ["-year", "-id"]
+
+    def __str__(self):
+        return f"{self.document_number} {self.title}"
+
+
+class Recommendation(models.Model):
+    recommendation_list = models.ForeignKey(
+        RecommendationList,
+        verbose_name="推荐名单",
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name="示范村推荐考评",
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    position = models.PositiveIntegerField("序号")
+    justification = models.TextField("推荐理由")
+
+    class Meta:
+        verbose_name = "择优推荐"
+        verbose_name_plural = "择优推荐"
+        ordering = ["recommendation_list", "position"]
+
+    def __str__(self):
+        return f"{self.recommendation_list} {self.assessment.village.name}"

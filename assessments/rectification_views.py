@@ -215,7 +215,7 @@ def _laggard_notes(town, today):
     for row in overdue:
         notes.setdefault(row["village"], []).append(f"逾期未整改 {row['n']} 项")
     latest = (
-        Assessment.objects.filter(village__town=town)
+        Assessment.objects.filter(village__town=town, kind=Assessment.Kind.YEARLY)
         .exclude(campaign__status="draft")
         .select_related("campaign")
         .order_by("village_id", "-campaign__year")

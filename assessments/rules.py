@@ -15,10 +15,12 @@ from villages.rules import (
 
 
 @rules.predicate
-def is_secretary_of_assessment_village(user, assessment):
-    return assessment is not None and holds_role_over_village(
-        user, assessment.village, (Role.SECRETARY,)
-    )
+def prepares_assessment(user, assessment):
+    """The village's secretary fills the yearly assessment; the town prepares a candidacy."""
+    if assessment is None:
+        return False
+    role = Role.SECRETARY if assessment.kind == "yearly" else Role.TOWN_OFFICE
+    return holds_role_over_village(user, assessment.village, (role,))
 
 
 @rules.predicate
@@ -61,7 +63,7 @@ rules.add_perm("assessments.create_campaign", is_administrator | is_town_office_
 rules.add_perm("assessments.open_campaign", is_administrator | is_town_office_of_campaign)
 
 rules.add_perm("assessments.view_assessment", is_administrator | can_see_assessment)
-rules.add_perm("assessments.edit_assessment", is_secretary_of_assessment_village)
+rules.add_perm("assessments.edit_assessment", prepares_assessment)
 rules.add_perm("assessments.return_assessment", is_town_office_of_assessment)
 rules.add_perm("assessments.extend_deadline", is_town_office_of_assessment)
 
@@ -100,3 +102,32 @@ rules.add_perm("assessments.list_inspections", is_administrator | has_regional_r
 rules.add_perm("assessments.report_rectification", is_secretary_of_order_village)
 rules.add_perm("assessments.accept_rectification", is_town_office_of_order)
 rules.add_perm("assessments.issue_bulletin", is_town_office_of_region)
+
+
+@rules.predicate
+def is_city_office_of_campaign(user, campaign):
+    return campaign is not None and holds_role_over_region(user, campaign.town, (Role.CITY_OFFICE,))
+
+
+@rules.predicate
+def is_city_office_of_assessment(user, assessment):
+    return assessment is not None and is_city_office_of_campaign(user, assessment.campaign)
+
+
+@rules.predicate
+def is_town_office_of_candidate(user, assessment):
+    return assessment is not None and is_town_office_of_assessment(user, assessment)
+
+
+@rules.predicate
+def is_city_office_of_region(user, region=None):
+    if region is None:
+        return any(m.role == Role.CITY_OFFICE for m in memberships_of(user))
+    return holds_role_over_region(user, region, (Role.CITY_OFFICE,))
+
+
+rules.add_perm("assessments.draw_sample", is_city_office_of_campaign)
+rules.add_perm("assessments.re_review_assessment", is_city_office_of_assessment)
+rules.add_perm("assessments.close_city_review", is_city_office_of_campaign)
+rules.add_perm("assessments.start_candidacy", is_town_office_of_candidate)
+rules.add_perm("assessments.recommend", is_city_office_of_region)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import Count
 from django.http import Http404
 
@@ -11,10 +13,15 @@ from assessments.models import (
     Evidence,
     Inspection,
     RectificationOrder,
+    Sample,
+    SamplingRule,
     Standard,
 )
+from assessments.rates import count_rates
 from assessments.verdict import PassRule
 from villages.rules import home_village_of, region_scope, village_scope
+
+DEFAULT_TARGET = Decimal("0.7")
 
 
 def criteria_of(standard):
@@ -88,7 +95,7 @@ def access_campaign_by_id(user, campaign_id):
 def visible_assessments(user):
     return _scoped(
         Assessment.objects.select_related(
-            "campaign__town", "campaign__standard", "village__town", "plan_document"
+            "campaign__town", "standard", "village__town", "plan_document"
         ),
         village_scope(user, "village__"),
     )
@@ -117,7 +124,7 @@ def current_assessment_of_secretary(user):
         return None
     return (
         visible_assessments(user)
-        .filter(village=village)
+        .filter(village=village, kind=Assessment.Kind.YEARLY)
         .exclude(campaign__status=Campaign.Status.DRAFT)
         .order_by("-campaign__year")
         .first()
@@ -126,7 +133,7 @@ def current_assessment_of_secretary(user):
 
 def workspace_parts(assessment):
     """Criteria (print order), answers by criterion id, live evidence by criterion id."""
-    criteria = criteria_of(assessment.campaign.standard)
+    criteria = criteria_of(assessment.standard)
     answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment)}
     evidence_by_criterion = {}
     for evidence in Evidence.objects.filter(assessment=assessment, withdrawn_at__isnull=True):
@@ -163,7 +170,7 @@ def judged_criteria_count(standard):
 def campaign_board(campaign):
     """Every assessment of the campaign with its answered count, in village order."""
     assessments = list(
-        Assessment.objects.filter(campaign=campaign)
+        Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
         .select_related("village")
         .annotate(answered=Count("answers", filter=Answer.complete_q("answers__")))
         .order_by("village__code")
@@ -220,3 +227,62 @@ def access_bulletin_by_id(user, bulletin_id):
 
 def order_history(order):
     return order.events.select_related("actor")
+
+
+def sampling_rule_for(town):
+    """The nearest sampling rule above the town (its city's, else its province's), or None."""
+    return (
+        SamplingRule.objects.filter(region__path__in=ancestor_paths(town))
+        .order_by("-region__path")
+        .first()
+    )
+
+
+def target_ratio_for(town):
+    rule = sampling_rule_for(town)
+    return rule.target_ratio if rule else DEFAULT_TARGET
+
+
+def ancestor_paths(region):
+    parts = region.path.strip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def campaign_rates(campaign):
+    outcomes = Assessment.objects.filter(
+        campaign=campaign, kind=Assessment.Kind.YEARLY
+    ).values_list("town_passed", "city_passed", "result_passed")
+    return count_rates(outcomes, target_ratio_for(campaign.town))
+
+
+def city_rates(user, year):
+    """Each town's rates for the year within the user's reach, and their sum, in one query."""
+    campaigns = list(visible_campaigns(user).filter(year=year))
+    by_campaign = {}
+    outcomes = Assessment.objects.filter(
+        campaign__in=campaigns, kind=Assessment.Kind.YEARLY
+    ).values_list("campaign_id", "town_passed", "city_passed", "result_passed")
+    for campaign_id, *outcome in outcomes:
+        by_campaign.setdefault(campaign_id, []).append(outcome)
+    target = target_ratio_for(campaigns[0].town) if campaigns else DEFAULT_TARGET
+    rows = [(c, count_rates(by_campaign.get(c.pk, []), target)) for c in campaigns]
+    total = sum((rates for _, rates in rows), count_rates([], target))
+    return rows, total
+
+
+def current_sample(campaign):
+    return (
+        Sample.objects.filter(campaign=campaign, is_current=True).select_related("drawn_by").first()
+    )
+
+
+def sample_entries(sample):
+    return (
+        list(sample.entries.select_related("assessment__village").order_by("position"))
+        if sample
+        else []
+    )
+
+
+def past_samples(campaign):
+    return Sample.objects.filter(campaign=campaign, is_current=False).select_related("drawn_by")

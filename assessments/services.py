@@ -1,6 +1,9 @@
 """Writes of the campaign. Each is one transaction on the locked row, checked against the
 object's transition table, with an event row of who, when, from, to and why."""
 
+import math
+import random
+import secrets
 import uuid
 from contextlib import contextmanager
 from datetime import date
@@ -12,7 +15,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.documents import bulletin_document, pass_list_document
+from assessments.documents import (
+    bulletin_document,
+    pass_list_document,
+    recommendation_document,
+)
 from assessments.errors import IncompleteAssessment
 from assessments.evidence import check_upload
 from assessments.models import (
@@ -29,9 +36,13 @@ from assessments.models import (
     InspectionFinding,
     PassList,
     PassListEntry,
+    Recommendation,
+    RecommendationList,
     RectificationEvent,
     RectificationOrder,
     ReturnComment,
+    Sample,
+    SampleEntry,
     Standard,
     StandardEvent,
 )
@@ -201,7 +212,10 @@ def open_campaign(*, actor, campaign_id):
     if not villages.exists():
         raise InvalidInput(f"{campaign.town.name}没有参与创建的村(社区)。")
     Assessment.objects.bulk_create(
-        [Assessment(campaign=campaign, village=village) for village in villages],
+        [
+            Assessment(campaign=campaign, village=village, standard=campaign.standard)
+            for village in villages
+        ],
         ignore_conflicts=True,
     )
     campaign.status = Campaign.Status.SELF_ASSESSMENT
@@ -272,7 +286,7 @@ def _mark_started(assessment, actor):
 
 def _criterion_of(assessment, criterion_id):
     try:
-        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.campaign.standard_id)
+        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.standard_id)
     except (Criterion.DoesNotExist, ValueError, TypeError):
         raise InvalidInput("该条目不属于本年度创建标准。") from None
 
@@ -448,9 +462,7 @@ def return_assessment(*, actor, assessment_id, comments, general_reason=""):
         raise InvalidInput("退回修改须写明原因：请至少对一个条目或整体填写退回意见。")
     criteria = {
         c.pk: c
-        for c in Criterion.objects.filter(
-            standard_id=assessment.campaign.standard_id, pk__in=list(comments)
-        )
+        for c in Criterion.objects.filter(standard_id=assessment.standard_id, pk__in=list(comments))
     }
     if set(comments) - set(criteria):
         raise InvalidInput("退回意见中含有不属于本年度创建标准的条目。")
@@ -501,16 +513,17 @@ def extend_deadline(*, actor, assessment_id, due_date, reason):
     return assessment
 
 
-def _finding_fields(criterion, answer, agrees, veto_occurred, met, value, score):
+def _finding_fields(criterion, basis, agrees, veto_occurred, met, value, score):
+    """The judgement a finding records: the basis it agrees with, or the reviewer's own."""
     label = f"{criterion.label} {criterion.title}"
     if agrees:
-        if answer is None or not answer.is_complete(criterion.kind):
-            raise InvalidInput(f"{label}：村(社区)未作答，不能选择“同意自评”，请填写核定结果。")
+        if basis is None:
+            raise InvalidInput(f"{label}：没有可同意的结果，请填写核定结果。")
         return {
-            "veto_occurred": answer.veto_occurred,
-            "met": answer.met,
-            "value": answer.value,
-            "score": answer.score,
+            "veto_occurred": basis.veto_occurred,
+            "met": basis.met,
+            "value": basis.value,
+            "score": basis.score,
         }
     fields = {"veto_occurred": None, "met": None, "value": None, "score": None}
     if criterion.kind == Criterion.Kind.VETO:
@@ -532,6 +545,55 @@ def _finding_fields(criterion, answer, agrees, veto_occurred, met, value, score)
     return fields
 
 
+def _lock_for_review(actor, assessment_id, stage):
+    """Lock an assessment a reviewer may score at this stage, or refuse."""
+    if stage == Finding.Stage.TOWN:
+        assessment = _lock_assessment(
+            actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
+        )
+        _require_campaign_open(assessment.campaign)
+        if assessment.status != Assessment.Status.SUBMITTED:
+            raise InvalidTransition(
+                f"自评当前为“{assessment.get_status_display()}”，只有已提交的自评可以考核。"
+            )
+        return assessment
+    assessment = _lock_assessment(
+        actor, assessment_id, "assessments.re_review_assessment", "只有市委平安办可以复核。"
+    )
+    if assessment.campaign.status != Campaign.Status.CITY_REVIEW:
+        raise InvalidTransition(
+            f"创建活动当前为“{assessment.campaign.get_status_display()}”，不在市级复核阶段。"
+        )
+    if assessment.city_passed is not None:
+        raise InvalidTransition(
+            f"{assessment.village.name}已完成复核，结果为{assessment.city_verdict_label}。"
+        )
+    if assessment.kind == Assessment.Kind.YEARLY and not is_sampled(assessment):
+        raise InvalidTransition(f"{assessment.village.name}不在现行抽查名单中，不能复核。")
+    if assessment.kind == Assessment.Kind.DEMONSTRATION and (
+        assessment.status != Assessment.Status.SUBMITTED
+    ):
+        raise InvalidTransition("示范村推荐考评尚未由镇平安办提交，不能复核。")
+    return assessment
+
+
+def is_sampled(assessment):
+    return SampleEntry.objects.filter(sample__is_current=True, assessment=assessment).exists()
+
+
+def _finding_basis(assessment, criterion, stage):
+    """What “agree” refers to: the town's finding when the city re-reviews a yearly
+    assessment, otherwise the answer the assessment was prepared with."""
+    if stage == Finding.Stage.CITY and assessment.kind == Assessment.Kind.YEARLY:
+        return Finding.objects.filter(
+            assessment=assessment, criterion=criterion, stage=Finding.Stage.TOWN
+        ).first()
+    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
+    if answer is None or not answer.is_complete(criterion.kind):
+        return None
+    return answer
+
+
 @transaction.atomic
 def save_finding(
     *,
@@ -544,40 +606,53 @@ def save_finding(
     value=None,
     score=None,
     comment="",
+    stage=Finding.Stage.TOWN,
 ):
-    """Record the town's finding on one criterion of a submitted assessment."""
-    assessment = _lock_assessment(
-        actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
-    )
-    _require_campaign_open(assessment.campaign)
-    if assessment.status != Assessment.Status.SUBMITTED:
-        raise InvalidTransition(
-            f"自评当前为“{assessment.get_status_display()}”，只有已提交的自评可以考核。"
-        )
+    """Record a reviewer's finding on one criterion (town assessment or city re-review)."""
+    assessment = _lock_for_review(actor, assessment_id, stage)
     criterion = _criterion_of(assessment, criterion_id)
     if not criterion.is_judged:
         raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项考核其下各条。")
-    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first()
-    fields = _finding_fields(criterion, answer, agrees, veto_occurred, met, value, score)
+    basis = _finding_basis(assessment, criterion, stage)
+    fields = _finding_fields(criterion, basis, agrees, veto_occurred, met, value, score)
     comment = comment.strip()
     if not agrees and not comment:
-        raise InvalidInput(f"{criterion.label} {criterion.title}：不同意自评时须写明考核意见。")
+        raise InvalidInput(f"{criterion.label} {criterion.title}：不同意时须写明意见。")
     finding, _ = Finding.objects.update_or_create(
         assessment=assessment,
         criterion=criterion,
+        stage=stage,
         defaults={**fields, "agrees": agrees, "comment": comment, "recorded_by": actor},
     )
     return finding
 
 
-def town_verdict(assessment, criteria=None, findings=None):
-    """The engine's verdict on the town's findings."""
-    standard = assessment.campaign.standard
+def verdict_of(assessment, stage, criteria=None, findings=None):
+    """The engine's verdict on one stage's findings."""
+    standard = assessment.standard
     criteria = criteria if criteria is not None else criteria_of(standard)
     if findings is None:
-        findings = {f.criterion_id: f for f in Finding.objects.filter(assessment=assessment)}
+        findings = {
+            f.criterion_id: f for f in Finding.objects.filter(assessment=assessment, stage=stage)
+        }
     judgements = {c.key: findings[c.pk].to_judgement() for c in criteria if c.pk in findings}
     return evaluate(pass_rule_for(standard, criteria), judgements)
+
+
+def _stage_findings(assessment, stage, criteria):
+    findings = {
+        f.criterion_id: f for f in Finding.objects.filter(assessment=assessment, stage=stage)
+    }
+    missing = [f"{c.label} {c.title}" for c in criteria if c.is_judged and c.pk not in findings]
+    if missing:
+        raise InvalidInput("以下条目尚未考核：" + "；".join(missing))
+    return findings
+
+
+def _reasons_text(result):
+    return result.label + (
+        "：" + "；".join(str(r) for r in result.reasons) if result.reasons else ""
+    )
 
 
 @transaction.atomic
@@ -587,18 +662,15 @@ def conclude_town_assessment(*, actor, assessment_id):
         actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
     )
     _require_campaign_open(assessment.campaign)
-    criteria = criteria_of(assessment.campaign.standard)
-    findings = {f.criterion_id: f for f in Finding.objects.filter(assessment=assessment)}
-    missing = [f"{c.label} {c.title}" for c in criteria if c.is_judged and c.pk not in findings]
-    if missing:
-        raise InvalidInput("以下条目尚未考核：" + "；".join(missing))
-    result = town_verdict(assessment, criteria, findings)
+    criteria = criteria_of(assessment.standard)
+    findings = _stage_findings(assessment, Finding.Stage.TOWN, criteria)
+    result = verdict_of(assessment, Finding.Stage.TOWN, criteria, findings)
     event = _move(
         assessment,
         actor,
         Assessment.Status.TOWN_ASSESSED,
         AssessmentEvent.Action.TOWN_ASSESSED,
-        result.label + ("：" + "；".join(str(r) for r in result.reasons) if result.reasons else ""),
+        _reasons_text(result),
     )
     assessment.town_passed = result.passed
     assessment.town_reasons = [str(reason) for reason in result.reasons]
@@ -675,7 +747,7 @@ def approve_campaign(*, actor, campaign_id, reason=""):
         )
     assessments = list(
         Assessment.objects.select_for_update()
-        .filter(campaign=campaign)
+        .filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
         .select_related("village")
         .order_by("village__code")
     )
@@ -752,7 +824,9 @@ def save_pass_list(*, actor, campaign_id, document_number, title, body, issuer, 
 def pass_list_entries(campaign):
     """The passing villages in code order, as they would stand on the list today."""
     passed = (
-        Assessment.objects.filter(campaign=campaign, result_passed=True)
+        Assessment.objects.filter(
+            campaign=campaign, kind=Assessment.Kind.YEARLY, result_passed=True
+        )
         .select_related("village")
         .order_by("village__code")
     )
@@ -794,10 +868,11 @@ def file_campaign(*, actor, campaign_id):
 
 
 @transaction.atomic
-def save_findings(*, actor, assessment_id, findings):
+def save_findings(*, actor, assessment_id, findings, stage=Finding.Stage.TOWN):
     """Save several findings at once: all of them, or none when one is refused."""
     return [
-        save_finding(actor=actor, assessment_id=assessment_id, **finding) for finding in findings
+        save_finding(actor=actor, assessment_id=assessment_id, stage=stage, **finding)
+        for finding in findings
     ]
 
 
@@ -989,3 +1064,252 @@ def issue_bulletin(*, actor, town, document_number, title, body, issuer, issued_
         bulletin.save()
         bulletin.villages.set(villages)
         return bulletin
+
+
+def _sample_size(total, ratio, minimum):
+    return min(total, max(math.ceil(Decimal(total) * ratio - Decimal("1e-9")), minimum))
+
+
+def draw(population, forced, ratio, minimum, seed):
+    """The sampled codes: the forced ones first, then a seeded draw from the rest.
+
+    Pure and reproducible: the same population, forced codes, ratio, minimum and seed give
+    the same villages on any machine (Sample.METHOD describes it for the printed list).
+    """
+    candidates = sorted(code for code in population if code not in forced)
+    size = _sample_size(len(population), ratio, minimum)
+    drawn = random.Random(seed).sample(candidates, max(0, min(len(candidates), size - len(forced))))
+    return [*forced, *drawn]
+
+
+def _filed_pass_list_assessments(campaign):
+    return {
+        a.village.code: a
+        for a in Assessment.objects.filter(
+            campaign=campaign, kind=Assessment.Kind.YEARLY, result_passed=True
+        ).select_related("village")
+    }
+
+
+@transaction.atomic
+def draw_sample(*, actor, campaign_id, ratio, minimum_count, forced=None, seed="", reason=""):
+    """Draw (or, with a written reason, redraw) the city's sample of a filed pass list.
+
+    `forced` maps village codes that must be included to the reason for each.
+    """
+    campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+    _require_object(actor, "assessments.draw_sample", campaign, "只有市委平安办可以抽查。")
+    forced = {code: text.strip() for code, text in (forced or {}).items()}
+    previous = Sample.objects.filter(campaign=campaign, is_current=True).first()
+    if previous is None and campaign.status != Campaign.Status.FILED:
+        raise InvalidTransition(
+            f"{campaign}当前为“{campaign.get_status_display()}”，须在报备后抽查。"
+        )
+    if previous is not None:
+        if campaign.status != Campaign.Status.CITY_REVIEW:
+            raise InvalidTransition("市级复核已结束，不能重新抽取。")
+        if not reason.strip():
+            raise InvalidInput("重新抽取须写明原因，原抽查结果将留档。")
+        if Assessment.objects.filter(
+            pk__in=previous.entries.values("assessment"), city_passed__isnull=False
+        ).exists():
+            raise InvalidTransition("已有村(社区)完成复核，不能重新抽取。")
+    if ratio is None or not (Decimal(0) < ratio <= 1):
+        raise InvalidInput("抽查比例须大于 0 且不超过 1。")
+    population = _filed_pass_list_assessments(campaign)
+    if not population:
+        raise InvalidInput("该镇报备的达标名单为空，无可抽查的村(社区)。")
+    unknown = [code for code in forced if code not in population]
+    if unknown:
+        raise InvalidInput("必抽村(社区)须在报备的达标名单中：" + "、".join(unknown))
+    if any(not text for text in forced.values()):
+        raise InvalidInput("请为每个必抽村(社区)写明原因。")
+    seed = seed.strip() or secrets.token_hex(8)
+    codes = draw(sorted(population), list(forced), ratio, minimum_count, seed)
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    sample = Sample.objects.create(
+        campaign=campaign,
+        ratio=ratio,
+        minimum_count=minimum_count,
+        seed=seed,
+        method=Sample.METHOD,
+        population=sorted(population),
+        drawn_by=actor,
+        redraw_reason=reason.strip(),
+        replaces=previous,
+    )
+    SampleEntry.objects.bulk_create(
+        SampleEntry(
+            sample=sample,
+            assessment=population[code],
+            forced=code in forced,
+            reason=forced.get(code, ""),
+            position=position,
+        )
+        for position, code in enumerate(codes, start=1)
+    )
+    if previous is None:
+        _move_campaign(campaign, actor, Campaign.Status.CITY_REVIEW, f"抽查(种子 {seed})")
+        campaign.save(update_fields=["status"])
+    else:
+        _record_campaign(
+            campaign, actor, campaign.status, f"重新抽取(种子 {seed})：{reason.strip()}"
+        )
+    return sample
+
+
+@transaction.atomic
+def conclude_city_review(*, actor, assessment_id):
+    """Fix the re-review result; a failed yearly re-review takes the year's result away."""
+    assessment = _lock_for_review(actor, assessment_id, Finding.Stage.CITY)
+    criteria = criteria_of(assessment.standard)
+    findings = _stage_findings(assessment, Finding.Stage.CITY, criteria)
+    result = verdict_of(assessment, Finding.Stage.CITY, criteria, findings)
+    reasons = [str(reason) for reason in result.reasons]
+    assessment.city_passed = result.passed
+    assessment.city_reasons = reasons
+    assessment.city_reviewed_at = timezone.now()
+    note = ("复核合格" if result.passed else "复核不合格") + (
+        "：" + "；".join(reasons) if reasons else ""
+    )
+    if assessment.kind == Assessment.Kind.YEARLY and not result.passed:
+        assessment.result_passed = False
+        assessment.result_reasons = [f"市级复核不合格：{reason}" for reason in reasons]
+        note += "；年度平安村(社区)结果取消"
+    assessment.save()
+    AssessmentEvent.objects.create(
+        assessment=assessment,
+        action=AssessmentEvent.Action.CITY_REVIEWED,
+        actor=actor,
+        from_status=assessment.status,
+        to_status=assessment.status,
+        reason=note,
+    )
+    return assessment
+
+
+@transaction.atomic
+def close_city_review(*, actor, campaign_id):
+    campaign = Campaign.objects.select_for_update().select_related("town").get(pk=campaign_id)
+    _require_object(
+        actor, "assessments.close_city_review", campaign, "只有市委平安办可以结束复核。"
+    )
+    sample = Sample.objects.filter(campaign=campaign, is_current=True).first()
+    pending = (
+        sample.entries.filter(assessment__city_passed__isnull=True).select_related(
+            "assessment__village"
+        )
+        if sample
+        else []
+    )
+    if pending:
+        raise InvalidTransition(
+            "以下抽查村(社区)尚未复核：" + "、".join(e.assessment.village.name for e in pending)
+        )
+    _move_campaign(campaign, actor, Campaign.Status.CLOSED, "市级复核结束")
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+def demonstration_standard_for(year):
+    standard = (
+        Standard.objects.filter(kind=Standard.Kind.DEMONSTRATION, effective_year__lte=year)
+        .order_by("-effective_year", "-version")
+        .first()
+    )
+    if standard is None:
+        raise InvalidInput("尚未录入平安湖北建设示范村(社区)创建命名标准。")
+    return standard
+
+
+@transaction.atomic
+def start_candidacy(*, actor, assessment_id):
+    """The town prepares a re-review passer's assessment against the 示范村 standard."""
+    yearly = _lock_assessment(
+        actor, assessment_id, "assessments.start_candidacy", "只有镇平安办可以准备示范村推荐考评。"
+    )
+    if yearly.kind != Assessment.Kind.YEARLY or yearly.city_passed is not True:
+        raise InvalidTransition("只有市级复核合格的村(社区)可以作为示范村推荐对象。")
+    if yearly.campaign.status != Campaign.Status.CITY_REVIEW:
+        raise InvalidTransition("示范村推荐考评须在市级复核阶段准备。")
+    existing = Assessment.objects.filter(
+        campaign=yearly.campaign, village=yearly.village, kind=Assessment.Kind.DEMONSTRATION
+    ).first()
+    if existing is not None:
+        return existing
+    standard = demonstration_standard_for(yearly.campaign.year)
+    pin_standard(actor=actor, standard_id=standard.pk, reason=f"{yearly.campaign}示范村推荐")
+    candidacy = Assessment.objects.create(
+        campaign=yearly.campaign,
+        village=yearly.village,
+        kind=Assessment.Kind.DEMONSTRATION,
+        standard=standard,
+    )
+    AssessmentEvent.objects.create(
+        assessment=candidacy,
+        action=AssessmentEvent.Action.PREPARED,
+        actor=actor,
+        to_status=candidacy.status,
+        reason=f"依据{yearly.campaign.year}年度市级复核合格",
+    )
+    return candidacy
+
+
+def issue_recommendations(
+    *, actor, city, year, document_number, title, body, issuer, issued_on, picks
+):
+    """The city's 择优推荐: `picks` are (demonstration assessment id, justification)."""
+    with _files_removed_on_failure() as written, transaction.atomic():
+        _require_object(actor, "assessments.recommend", city, "只有市委平安办可以择优推荐。")
+        if not picks:
+            raise InvalidInput("请至少选择一个推荐对象。")
+        chosen = {
+            a.pk: a
+            for a in Assessment.objects.select_related("village__town", "campaign").filter(
+                pk__in=[pk for pk, _ in picks], kind=Assessment.Kind.DEMONSTRATION
+            )
+        }
+        recommendations = []
+        for position, (pk, justification) in enumerate(picks, start=1):
+            candidacy = chosen.get(pk)
+            if candidacy is None or not candidacy.village.town.is_within(city):
+                raise InvalidInput("推荐对象须是本市(县)的示范村推荐考评。")
+            if candidacy.campaign.year != year or candidacy.city_passed is not True:
+                raise InvalidInput(
+                    f"{candidacy.village.name}：须为{year}年度示范村标准复核合格的推荐对象。"
+                )
+            if not justification.strip():
+                raise InvalidInput(f"{candidacy.village.name}：请写明推荐理由。")
+            recommendations.append(
+                Recommendation(
+                    assessment=candidacy, position=position, justification=justification.strip()
+                )
+            )
+        recommendation_list = RecommendationList(
+            city=city,
+            year=year,
+            document_number=document_number.strip(),
+            title=title.strip(),
+            body=body.strip(),
+            issuer=issuer.strip(),
+            issued_on=issued_on,
+            issued_by=actor,
+        )
+        _full_clean(recommendation_list, exclude=["pdf"])
+        pdf = render_pdf(
+            "documents/recommendation.html",
+            recommendation_document(recommendation_list, recommendations),
+        )
+        recommendation_list.pdf.save(
+            f"recommendation-{city.code}-{year}-{uuid.uuid4().hex}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+        written.append(recommendation_list.pdf.name)
+        recommendation_list.save()
+        for recommendation in recommendations:
+            recommendation.recommendation_list = recommendation_list
+        Recommendation.objects.bulk_create(recommendations)
+        return recommendation_list

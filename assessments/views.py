@@ -22,7 +22,7 @@ from assessments.forms import (
     ReasonForm,
     ReturnForm,
 )
-from assessments.models import Assessment, Campaign, Criterion, PassList
+from assessments.models import Assessment, Campaign, Criterion, Finding, PassList
 from assessments.selectors import (
     access_assessment_by_id,
     access_campaign_by_id,
@@ -228,7 +228,7 @@ def assessment_plan(request, assessment_id):
 def _criterion_for(assessment, criterion_id):
     try:
         return Criterion.objects.select_related("parent").get(
-            pk=criterion_id, standard_id=assessment.campaign.standard_id
+            pk=criterion_id, standard_id=assessment.standard_id
         )
     except Criterion.DoesNotExist:
         raise Http404("该条目不属于本年度创建标准。") from None
@@ -444,7 +444,7 @@ def town_assessment(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
     _require(request.user, "assessments.assess_assessment", assessment)
     criteria, answers, evidence_by_criterion = workspace_parts(assessment)
-    findings = {f.criterion_id: f for f in assessment.findings.all()}
+    findings = {f.criterion_id: f for f in assessment.findings.filter(stage=Finding.Stage.TOWN)}
     editable = assessment.status == Assessment.Status.SUBMITTED and (
         assessment.campaign.status in Campaign.OPEN_FOR_WORK
     )
@@ -498,7 +498,7 @@ def town_assessment(request, assessment_id):
                 return redirect("assessments:town_assessment", assessment.pk)
         else:
             errors.append("部分条目填写有误，请检查标红的内容。")
-    verdict = services.town_verdict(assessment, criteria, findings)
+    verdict = services.verdict_of(assessment, Finding.Stage.TOWN, criteria, findings)
     assessed_keys = {c.key for c in criteria if c.pk in findings}
     return render(
         request,

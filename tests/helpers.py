@@ -11,7 +11,7 @@ def answer_everything(actor, assessment, cameras=6):
         plan_text="一、目标任务……二、工作措施……",
         outreach_text="延伸到各湾组、网格",
     )
-    for criterion in Criterion.objects.filter(standard=assessment.campaign.standard):
+    for criterion in Criterion.objects.filter(standard=assessment.standard):
         if criterion.kind == Criterion.Kind.VETO:
             fields = {"veto_occurred": False}
         elif criterion.kind == Criterion.Kind.REQUIREMENT:

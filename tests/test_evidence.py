@@ -19,9 +19,7 @@ def assessment(campaign, xingou):
 
 @pytest.fixture
 def criterion(assessment):
-    return Criterion.objects.get(
-        standard=assessment.campaign.standard, key="technical-prevention.cameras"
-    )
+    return Criterion.objects.get(standard=assessment.standard, key="technical-prevention.cameras")
 
 
 def stored_files(media_root):

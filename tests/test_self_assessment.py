@@ -24,9 +24,7 @@ def other_assessment(campaign, cuiwang):
 
 
 def criteria(assessment, kind):
-    return Criterion.objects.filter(standard=assessment.campaign.standard, kind=kind).order_by(
-        "order"
-    )
+    return Criterion.objects.filter(standard=assessment.standard, kind=kind).order_by("order")
 
 
 def url(name, *args):

@@ -35,7 +35,7 @@ FAILING = {"崔王村": "cameras", "别台村": "veto"}
 
 
 def agree_with_everything(actor, assessment):
-    criteria = [c for c in criteria_of(assessment.campaign.standard) if c.is_judged]
+    criteria = [c for c in criteria_of(assessment.standard) if c.is_judged]
     services.save_findings(
         actor=actor,
         assessment_id=assessment.pk,
@@ -95,7 +95,7 @@ def test_town_verdicts_follow_the_engine(submitted, people):
 def test_town_can_overrule_the_village(submitted, people, xingou):
     assessment = submitted.assessments.get(village=xingou)
     cameras = Criterion.objects.get(standard=submitted.standard, key="technical-prevention.cameras")
-    with pytest.raises(InvalidInput, match="须写明考核意见"):
+    with pytest.raises(InvalidInput, match="不同意时须写明意见"):
         services.save_finding(
             actor=people["town_office"],
             assessment_id=assessment.pk,
@@ -345,9 +345,7 @@ def test_nothing_changes_after_approval(submitted, people, xingou):
 
 def test_agree_with_the_remaining_criteria_in_one_step(client, submitted, people, xingou):
     assessment = submitted.assessments.get(village=xingou)
-    cameras = Criterion.objects.get(
-        standard=submitted.standard, key="technical-prevention.cameras"
-    )
+    cameras = Criterion.objects.get(standard=submitted.standard, key="technical-prevention.cameras")
     services.save_finding(
         actor=people["town_office"],
         assessment_id=assessment.pk,
