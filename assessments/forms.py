@@ -148,12 +148,12 @@ class ExtendDeadlineForm(forms.Form):
 class FindingForm(forms.Form):
     """The town's finding on one criterion, shown beside the village's answer."""
 
-    def __init__(self, *args, criterion, **kwargs):
+    def __init__(self, *args, criterion, agree_label="同意自评", **kwargs):
         super().__init__(*args, **kwargs)
         self.criterion = criterion
         self.fields["agrees"] = forms.TypedChoiceField(
-            label="考核结论",
-            choices=[("true", "同意自评"), ("false", "不同意，核定为")],
+            label="结论",
+            choices=[("true", agree_label), ("false", "不同意，核定为")],
             coerce=lambda value: value == "true",
             widget=forms.RadioSelect,
             required=False,
@@ -185,7 +185,7 @@ class FindingForm(forms.Form):
                 label="核定得分", required=False, min_value=0, decimal_places=2
             )
         self.fields["comment"] = forms.CharField(
-            label="考核意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
         )
 
     def finding(self):

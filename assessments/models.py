@@ -1003,8 +1003,14 @@ class Bulletin(models.Model):
         return f"{self.document_number} {self.title}"
 
 
+class SamplingRuleManager(models.Manager):
+    def get_by_natural_key(self, region_code):
+        return self.get(region__code=region_code)
+
+
 class SamplingRule(models.Model):
-    """The default share and minimum of a town's pass list that a city re-reviews."""
+    """The default share and minimum of a town's pass list that a city re-reviews, and the
+    share of villages that must pass re-review (the seed's 70%)."""
 
     region = models.OneToOneField(
         "villages.Region",
@@ -1028,12 +1034,19 @@ class SamplingRule(models.Model):
         help_text="如 0.7 表示复核合格比例达 70% 以上。",
     )
 
+    objects = SamplingRuleManager()
+
     class Meta:
         verbose_name = "抽查比例"
         verbose_name_plural = "抽查比例"
 
     def __str__(self):
-        return f"{self.region.name}：{self.ratio:%}，至少{self.minimum_count}个"
+        return f"{self.region.name}：抽查{self.ratio:.0%}，至少{self.minimum_count}个"
+
+    def natural_key(self):
+        return (self.region.code,)
+
+    natural_key.dependencies = ["villages.region"]
 
     def clean(self):
         if self.ratio is not None and self.ratio > 1:

@@ -33,6 +33,16 @@ urlpatterns = [
         name="town_assessment_conclude",
     ),
     path(
+        "assessments/<int:assessment_id>/city/",
+        views.city_review,
+        name="city_review",
+    ),
+    path(
+        "assessments/<int:assessment_id>/city/conclude/",
+        views.city_review_conclude,
+        name="city_review_conclude",
+    ),
+    path(
         "assessments/<int:assessment_id>/town/reopen/",
         views.town_assessment_reopen,
         name="town_assessment_reopen",

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -438,16 +440,58 @@ def _finding_initial(finding):
     }
 
 
-@login_required
-def town_assessment(request, assessment_id):
-    """The town office scores a submitted assessment beside the village's own answers."""
+@dataclass(frozen=True)
+class ReviewStage:
+    stage: str
+    permission: str
+    url_name: str
+    conclude_url_name: str
+    title: str
+
+
+TOWN_REVIEW = ReviewStage(
+    Finding.Stage.TOWN,
+    "assessments.assess_assessment",
+    "assessments:town_assessment",
+    "assessments:town_assessment_conclude",
+    "镇级考核",
+)
+CITY_REVIEW = ReviewStage(
+    Finding.Stage.CITY,
+    "assessments.re_review_assessment",
+    "assessments:city_review",
+    "assessments:city_review_conclude",
+    "市级复核",
+)
+
+
+def _review_open(assessment, stage):
+    if stage is TOWN_REVIEW:
+        return (
+            assessment.status == Assessment.Status.SUBMITTED
+            and assessment.campaign.status in Campaign.OPEN_FOR_WORK
+        )
+    if (
+        assessment.campaign.status != Campaign.Status.CITY_REVIEW
+        or assessment.city_passed is not None
+    ):
+        return False
+    if assessment.kind == Assessment.Kind.DEMONSTRATION:
+        return assessment.status == Assessment.Status.SUBMITTED
+    return services.is_sampled(assessment)
+
+
+def _review_page(request, assessment_id, stage):
+    """A reviewer scores an assessment criterion by criterion beside what came before."""
     assessment = access_assessment_by_id(request.user, assessment_id)
-    _require(request.user, "assessments.assess_assessment", assessment)
+    _require(request.user, stage.permission, assessment)
     criteria, answers, evidence_by_criterion = workspace_parts(assessment)
-    findings = {f.criterion_id: f for f in assessment.findings.filter(stage=Finding.Stage.TOWN)}
-    editable = assessment.status == Assessment.Status.SUBMITTED and (
-        assessment.campaign.status in Campaign.OPEN_FOR_WORK
-    )
+    all_findings = list(assessment.findings.all())
+    findings = {f.criterion_id: f for f in all_findings if f.stage == stage.stage}
+    town_findings = {f.criterion_id: f for f in all_findings if f.stage == Finding.Stage.TOWN}
+    shows_town = stage is CITY_REVIEW and assessment.kind == Assessment.Kind.YEARLY
+    agree_label = "同意镇级考核" if shows_town else "同意自评"
+    editable = _review_open(assessment, stage)
     rows = []
     for criterion in criteria:
         form = None
@@ -455,6 +499,7 @@ def town_assessment(request, assessment_id):
             form = FindingForm(
                 request.POST if request.method == "POST" else None,
                 criterion=criterion,
+                agree_label=agree_label,
                 prefix=f"c{criterion.pk}",
                 initial=_finding_initial(findings.get(criterion.pk)),
             )
@@ -463,6 +508,7 @@ def town_assessment(request, assessment_id):
                 "criterion": criterion,
                 "answer": answers.get(criterion.pk),
                 "evidence": evidence_by_criterion.get(criterion.pk, []),
+                "town_finding": town_findings.get(criterion.pk),
                 "finding": findings.get(criterion.pk),
                 "form": form,
             }
@@ -476,47 +522,78 @@ def town_assessment(request, assessment_id):
         ]
         try:
             services.save_findings(
-                actor=request.user, assessment_id=assessment.pk, findings=remaining
+                actor=request.user,
+                assessment_id=assessment.pk,
+                findings=remaining,
+                stage=stage.stage,
             )
         except InvalidInput as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"已对其余 {len(remaining)} 条同意村(社区)自评。")
-        return redirect("assessments:town_assessment", assessment.pk)
+            messages.success(request, f"已对其余 {len(remaining)} 条{agree_label}。")
+        return redirect(stage.url_name, assessment.pk)
     if request.method == "POST":
         forms_ = [row["form"] for row in rows if row["form"] is not None]
         if all(form.is_valid() for form in forms_):
             submitted = [form.finding() for form in forms_ if form.finding() is not None]
             try:
                 services.save_findings(
-                    actor=request.user, assessment_id=assessment.pk, findings=submitted
+                    actor=request.user,
+                    assessment_id=assessment.pk,
+                    findings=submitted,
+                    stage=stage.stage,
                 )
             except InvalidInput as error:
                 errors.append(error.message)
             else:
-                messages.success(request, f"已保存 {len(submitted)} 条考核意见。")
-                return redirect("assessments:town_assessment", assessment.pk)
+                messages.success(request, f"已保存 {len(submitted)} 条{stage.title}意见。")
+                return redirect(stage.url_name, assessment.pk)
         else:
             errors.append("部分条目填写有误，请检查标红的内容。")
-    verdict = services.verdict_of(assessment, Finding.Stage.TOWN, criteria, findings)
+    verdict = services.verdict_of(assessment, stage.stage, criteria, findings)
     assessed_keys = {c.key for c in criteria if c.pk in findings}
     return render(
         request,
-        "assessments/town_assessment.html",
+        "assessments/review.html",
         {
             "assessment": assessment,
+            "stage": stage,
             "rows": rows,
             "errors": errors,
             "editable": editable,
+            "shows_town": shows_town,
+            "agree_label": agree_label,
             "verdict": verdict,
             "assessed_reasons": [r for r in verdict.reasons if r.key in assessed_keys],
             "assessed_count": len(findings),
             "pending_count": sum(1 for c in criteria if c.is_judged and c.pk not in findings),
             "judged_count": sum(1 for c in criteria if c.is_judged),
             "reason_form": ReasonForm(),
+            "can_reopen": stage is TOWN_REVIEW
+            and assessment.status == Assessment.Status.TOWN_ASSESSED
+            and assessment.campaign.status in Campaign.OPEN_FOR_WORK,
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+def town_assessment(request, assessment_id):
+    return _review_page(request, assessment_id, TOWN_REVIEW)
+
+
+@login_required
+def city_review(request, assessment_id):
+    return _review_page(request, assessment_id, CITY_REVIEW)
+
+
+@login_required
+@require_POST
+def city_review_conclude(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    assessment = services.conclude_city_review(actor=request.user, assessment_id=assessment.pk)
+    messages.success(request, f"{assessment.village.name}{assessment.city_verdict_label}。")
+    return redirect("assessments:city_review", assessment.pk)
 
 
 @login_required

@@ -9,7 +9,12 @@ from villages.models import Membership, Region, User, Village
 
 FIXTURES = [
     Path(settings.BASE_DIR) / "fixtures" / name
-    for name in ("wangchang.json", "incident_categories.json", "standards.json")
+    for name in (
+        "wangchang.json",
+        "incident_categories.json",
+        "standards.json",
+        "sampling_rules.json",
+    )
 ]
 DEMO_PASSWORD = "pingan-demo-2023"
 TOWN_CODE = "429006104"
