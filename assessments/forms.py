@@ -286,3 +286,47 @@ class BulletinForm(forms.Form):
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["villages"].queryset = villages
+
+
+class SampleForm(forms.Form):
+    ratio = forms.DecimalField(
+        label="抽查比例", min_value=0, max_value=1, decimal_places=3, help_text="如 0.3 即 30%"
+    )
+    minimum_count = forms.IntegerField(label="最少抽查数", min_value=0)
+    seed = forms.CharField(
+        label="随机种子(可选)",
+        required=False,
+        max_length=64,
+        help_text="留空由系统生成；也可填写公开的数(如当日彩票开奖号码)，便于各方验证。",
+    )
+    forced = forms.CharField(
+        label="必抽村(社区)(可选)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一个：统计用区划代码 空格 原因，如“429006104203 群众反映较多”。",
+    )
+    reason = forms.CharField(
+        label="重新抽取原因",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="仅重新抽取时填写，原抽查结果将留档。",
+    )
+
+    def clean_forced(self):
+        forced = {}
+        for number, line in enumerate(self.cleaned_data["forced"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, _, reason = line.strip().partition(" ")
+            if not code.isdigit() or len(code) != 12:
+                raise forms.ValidationError(f"第{number}行：统计用区划代码应为 12 位数字。")
+            forced[code] = reason.strip()
+        return forced
+
+
+class RecommendationForm(forms.Form):
+    document_number = PassListForm.base_fields["document_number"]
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 6}))
+    issuer = forms.CharField(label="发文机关", max_length=100)
+    issued_on = forms.DateField(label="成文日期", widget=DATE_INPUT)

@@ -413,7 +413,7 @@ def withdraw_evidence(*, actor, evidence_id):
 def missing_for_submission(assessment, criteria, answers, evidence_by_criterion):
     """Every reason, in Chinese, why the assessment cannot be submitted yet."""
     missing = []
-    if not assessment.has_plan:
+    if assessment.kind == Assessment.Kind.YEARLY and not assessment.has_plan:
         missing.append("尚未填写或上传创建方案。")
     for criterion in criteria:
         if not criterion.is_judged:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import rectification_views, views
+from assessments import rectification_views, review_views, views
 
 app_name = "assessments"
 
@@ -106,4 +106,33 @@ urlpatterns = [
     ),
     path("bulletins/new/", rectification_views.bulletin_create, name="bulletin_create"),
     path("bulletins/<int:bulletin_id>.pdf", rectification_views.bulletin_pdf, name="bulletin_pdf"),
+    path("city/", review_views.city_overview, name="city_overview"),
+    path(
+        "campaigns/<int:campaign_id>/review/",
+        review_views.campaign_review,
+        name="campaign_review",
+    ),
+    path("campaigns/<int:campaign_id>/sample/", review_views.sample_draw, name="sample_draw"),
+    path("campaigns/<int:campaign_id>/sample.pdf", review_views.sample_pdf, name="sample_pdf"),
+    path(
+        "campaigns/<int:campaign_id>/close-city-review/",
+        review_views.campaign_close_city_review,
+        name="campaign_close_city_review",
+    ),
+    path(
+        "assessments/<int:assessment_id>/candidacy/",
+        review_views.candidacy_start,
+        name="candidacy_start",
+    ),
+    path("recommendations/new/", review_views.recommendation_create, name="recommendation_create"),
+    path(
+        "recommendations/<int:list_id>.pdf",
+        review_views.recommendation_pdf,
+        name="recommendation_pdf",
+    ),
+    path(
+        "recommendations/<int:list_id>.xlsx",
+        review_views.recommendation_xlsx,
+        name="recommendation_xlsx",
+    ),
 ]

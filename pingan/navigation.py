@@ -18,6 +18,9 @@ def navigation(request):
         items.append(("我的村(社区)", reverse("villages:detail", args=[village.pk])))
     if user.has_perm("assessments.list_campaigns"):
         items.append(("创建活动", reverse("assessments:campaign_list")))
+        items.append(("抽查复核", reverse("assessments:city_overview")))
+    if user.has_perm("assessments.recommend"):
+        items.append(("择优推荐", reverse("assessments:recommendation_create")))
     if user.has_perm("villages.list_villages"):
         items.append(("村(社区)名录", reverse("villages:list")))
     if user.has_perm("assessments.list_inspections"):

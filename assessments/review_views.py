@@ -1,0 +1,261 @@
+"""The city's year: sampling, re-review, the rates against the target, recommendations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.documents import chinese_date
+from assessments.forms import RecommendationForm, SampleForm
+from assessments.models import Assessment, Campaign, RecommendationList
+from assessments.rates import DEFINITIONS
+from assessments.selectors import (
+    access_assessment_by_id,
+    access_campaign_by_id,
+    campaign_rates,
+    city_rates,
+    current_sample,
+    past_samples,
+    sample_entries,
+    sampling_rule_for,
+    visible_assessments,
+    visible_campaigns,
+)
+from assessments.spreadsheets import recommendation_workbook
+from pingan.pdf import render_pdf
+from villages.errors import InvalidInput
+from villages.models import Region
+
+
+@login_required
+def city_overview(request):
+    """Every town's rates for a year against the target, and the city's sum."""
+    if not request.user.has_perm("assessments.list_campaigns"):
+        raise PermissionDenied
+    years = sorted(
+        set(visible_campaigns(request.user).values_list("year", flat=True)), reverse=True
+    ) or [timezone.localdate().year]
+    try:
+        year = int(request.GET.get("year", years[0]))
+    except ValueError:
+        year = years[0]
+    rows, total = city_rates(request.user, year)
+    return render(
+        request,
+        "assessments/city_overview.html",
+        {"year": year, "years": years, "rows": rows, "total": total, "definitions": DEFINITIONS},
+    )
+
+
+@login_required
+def campaign_review(request, campaign_id):
+    """The city's sample of one town, its re-reviews, the rates, and the candidates."""
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    sample = current_sample(campaign)
+    entries = sample_entries(sample)
+    rule = sampling_rule_for(campaign.town)
+    can_draw = request.user.has_perm("assessments.draw_sample", campaign) and (
+        campaign.status == Campaign.Status.FILED
+        or (campaign.status == Campaign.Status.CITY_REVIEW and sample is not None)
+    )
+    form = SampleForm(
+        initial={
+            "ratio": rule.ratio if rule else None,
+            "minimum_count": rule.minimum_count if rule else 1,
+        }
+    )
+    candidates = Assessment.objects.filter(
+        campaign=campaign, kind=Assessment.Kind.YEARLY, city_passed=True
+    ).select_related("village")
+    candidacies = {
+        a.village_id: a
+        for a in Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.DEMONSTRATION)
+    }
+    return render(
+        request,
+        "assessments/campaign_review.html",
+        {
+            "campaign": campaign,
+            "sample": sample,
+            "entries": entries,
+            "past_samples": past_samples(campaign),
+            "rates": campaign_rates(campaign),
+            "definitions": DEFINITIONS,
+            "form": form,
+            "can_draw": can_draw,
+            "can_review": request.user.has_perm("assessments.draw_sample", campaign),
+            "can_close": campaign.status == Campaign.Status.CITY_REVIEW
+            and request.user.has_perm("assessments.close_city_review", campaign),
+            "candidates": [(a, candidacies.get(a.village_id)) for a in candidates],
+            "can_prepare": campaign.status == Campaign.Status.CITY_REVIEW
+            and request.user.has_perm("assessments.close_self_assessment", campaign),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sample_draw(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    form = SampleForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput("；".join(e for errors in form.errors.values() for e in errors))
+    sample = services.draw_sample(
+        actor=request.user,
+        campaign_id=campaign.pk,
+        ratio=form.cleaned_data["ratio"],
+        minimum_count=form.cleaned_data["minimum_count"],
+        forced=form.cleaned_data["forced"],
+        seed=form.cleaned_data["seed"],
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(request, f"已抽取 {sample.entries.count()} 个村(社区)，种子 {sample.seed}。")
+    return redirect("assessments:campaign_review", campaign.pk)
+
+
+@login_required
+def sample_pdf(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    sample = current_sample(campaign)
+    if sample is None:
+        raise InvalidInput("尚未抽查。")
+    pdf = render_pdf(
+        "documents/sample.html",
+        {
+            "campaign": campaign,
+            "sample": sample,
+            "entries": sample_entries(sample),
+            "drawn_on": chinese_date(timezone.localtime(sample.drawn_at)),
+            "ratio_percent": f"{sample.ratio * 100:g}%",
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"{campaign.town.name}{campaign.year}年度抽查名单.pdf"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def campaign_close_city_review(request, campaign_id):
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    services.close_city_review(actor=request.user, campaign_id=campaign.pk)
+    messages.success(request, "市级复核已结束。")
+    return redirect("assessments:campaign_review", campaign.pk)
+
+
+@login_required
+@require_POST
+def candidacy_start(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    candidacy = services.start_candidacy(actor=request.user, assessment_id=assessment.pk)
+    messages.success(request, f"已为{candidacy.village.name}建立示范村推荐考评，请逐项填报后提交。")
+    return redirect("assessments:assessment_detail", candidacy.pk)
+
+
+def _recommending_cities(user):
+    cities = Region.objects.filter(level=Region.Level.CITY).order_by("code")
+    return [city for city in cities if user.has_perm("assessments.recommend", city)]
+
+
+@login_required
+def recommendation_create(request):
+    cities = _recommending_cities(request.user)
+    if not cities:
+        raise PermissionDenied
+    city = cities[0]
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    candidates = list(
+        visible_assessments(request.user)
+        .filter(
+            kind=Assessment.Kind.DEMONSTRATION,
+            campaign__year=year,
+            city_passed=True,
+            village__town__path__startswith=city.path,
+        )
+        .order_by("village__code")
+    )
+    form = RecommendationForm(
+        request.POST or None,
+        initial={
+            "title": f"关于推荐{year}年度平安湖北建设示范村(社区)的报告",
+            "body": "省委平安办：\n"
+            f"根据省委平安湖北建设领导小组有关要求，经村(社区)创建、乡镇考核、市级抽查复核，"
+            f"现将{city.name}{year}年度平安湖北建设示范村(社区)推荐名单报上，请予审定。",
+            "issuer": f"{city.name}委平安{city.name.removesuffix('市')}建设领导小组",
+            "issued_on": timezone.localdate(),
+        },
+    )
+    picks = []
+    if request.method == "POST":
+        picks = [
+            (a.pk, request.POST.get(f"justification_{a.pk}", ""))
+            for a in candidates
+            if request.POST.get(f"pick_{a.pk}")
+        ]
+        if form.is_valid():
+            try:
+                recommendation_list = services.issue_recommendations(
+                    actor=request.user, city=city, year=year, picks=picks, **form.cleaned_data
+                )
+            except InvalidInput as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "示范村推荐名单已印发。")
+                return redirect("assessments:recommendation_pdf", recommendation_list.pk)
+    return render(
+        request,
+        "assessments/recommendation_form.html",
+        {
+            "form": form,
+            "city": city,
+            "year": year,
+            "candidates": candidates,
+            "picked": {pk for pk, _ in picks},
+            "justifications": dict(picks),
+            "lists": RecommendationList.objects.filter(city=city).order_by("-year", "-id")[:20],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _recommendation_list(user, list_id):
+    lists = RecommendationList.objects.select_related("city")
+    recommendation_list = lists.filter(pk=list_id).first()
+    if recommendation_list is None or not user.has_perm(
+        "villages.view_region", recommendation_list.city
+    ):
+        raise Http404("未找到该推荐名单。")
+    return recommendation_list
+
+
+@login_required
+def recommendation_pdf(request, list_id):
+    recommendation_list = _recommendation_list(request.user, list_id)
+    return FileResponse(
+        recommendation_list.pdf.open("rb"),
+        filename=f"{recommendation_list.title}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def recommendation_xlsx(request, list_id):
+    recommendation_list = _recommendation_list(request.user, list_id)
+    recommendations = recommendation_list.recommendations.select_related(
+        "assessment__village__town"
+    )
+    response = HttpResponse(
+        recommendation_workbook(recommendation_list, recommendations),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{recommendation_list.year}年度示范村推荐名单.xlsx"
+    )
+    return response
