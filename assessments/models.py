@@ -499,9 +499,11 @@ class Assessment(models.Model):
 
     @property
     def is_editable(self):
-        return (
-            self.status in self.EDITABLE_STATUSES and self.campaign.status in Campaign.OPEN_FOR_WORK
-        )
+        if self.status not in self.EDITABLE_STATUSES:
+            return False
+        if self.kind == self.Kind.DEMONSTRATION:
+            return self.campaign.status == Campaign.Status.CITY_REVIEW and self.city_passed is None
+        return self.campaign.status in Campaign.OPEN_FOR_WORK
 
     def is_overdue(self, today):
         if self.status in self.EDITABLE_STATUSES:

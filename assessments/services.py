@@ -247,10 +247,10 @@ def _lock_for_editing(actor, assessment_id):
         actor,
         assessment_id,
         "assessments.edit_assessment",
-        "只有本村(社区)党组织书记可以填报自评。",
+        "只有本村(社区)党组织书记可以填报自评；示范村推荐考评由镇平安办填报。",
     )
     if not assessment.is_editable:
-        if assessment.campaign.status != Campaign.Status.SELF_ASSESSMENT:
+        if assessment.status in Assessment.EDITABLE_STATUSES:
             raise InvalidTransition(
                 f"创建活动当前为“{assessment.campaign.get_status_display()}”，不能修改自评。"
             )
@@ -1067,7 +1067,7 @@ def issue_bulletin(*, actor, town, document_number, title, body, issuer, issued_
 
 
 def _sample_size(total, ratio, minimum):
-    return min(total, max(math.ceil(Decimal(total) * ratio - Decimal("1e-9")), minimum))
+    return min(total, max(math.ceil(Decimal(total) * ratio), minimum))
 
 
 def draw(population, forced, ratio, minimum, seed):
