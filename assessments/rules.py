@@ -131,3 +131,39 @@ rules.add_perm("assessments.re_review_assessment", is_city_office_of_assessment)
 rules.add_perm("assessments.close_city_review", is_city_office_of_campaign)
 rules.add_perm("assessments.start_candidacy", is_town_office_of_candidate)
 rules.add_perm("assessments.recommend", is_city_office_of_region)
+
+
+@rules.predicate
+def records_incidents_for(user, village):
+    return village is not None and holds_role_over_village(
+        user, village, (Role.TOWN_OFFICE, Role.CITY_OFFICE, Role.PROVINCE_OFFICE)
+    )
+
+
+@rules.predicate
+def records_incidents_somewhere(user):
+    return any(
+        m.role in (Role.TOWN_OFFICE, Role.CITY_OFFICE, Role.PROVINCE_OFFICE)
+        for m in memberships_of(user)
+    )
+
+
+@rules.predicate
+def is_province_office_of_title(user, title):
+    return title is not None and holds_role_over_village(
+        user, title.village, (Role.PROVINCE_OFFICE,)
+    )
+
+
+@rules.predicate
+def is_province_office_of_region(user, region=None):
+    if region is None:
+        return any(m.role == Role.PROVINCE_OFFICE for m in memberships_of(user))
+    return holds_role_over_region(user, region, (Role.PROVINCE_OFFICE,))
+
+
+rules.add_perm("assessments.record_incident", records_incidents_for)
+rules.add_perm("assessments.list_incidents", is_administrator | has_regional_role)
+rules.add_perm("assessments.enter_incidents", records_incidents_somewhere)
+rules.add_perm("assessments.review_title", is_province_office_of_title)
+rules.add_perm("assessments.name_villages", is_province_office_of_region)
