@@ -77,3 +77,45 @@ def recommendation_document(recommendation_list, recommendations):
         "attachment_title": f"{recommendation_list.year}年度平安湖北建设示范村(社区)推荐名单",
         "recommendations": recommendations,
     }
+
+
+DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_number(number):
+    if number < 10:
+        return DIGITS[number]
+    tens, units = divmod(number, 10)
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[units] if units else "")
+
+
+def chinese_numeral_date(day, with_day=True):
+    """二〇二四年十二月二十日 (or 二〇二四年十二月), as printed on certificates and plaques."""
+    year = "".join(DIGITS[int(digit)] for digit in str(day.year))
+    month = f"{year}年{_chinese_number(day.month)}月"
+    return f"{month}{_chinese_number(day.day)}日" if with_day else month
+
+
+def certificate_pages(titles):
+    """One 荣誉证书 page per title, with the wording of its plaque."""
+    pages = []
+    for title in titles:
+        honour = f"{title.period_label}{title.get_kind_display()}"
+        verb = "被命名为" if title.kind == title.Kind.DEMONSTRATION else "被评为"
+        addressee = "你社区" if title.village.kind == title.village.Kind.COMMUNITY else "你村"
+        pages.append(
+            {
+                "title": title,
+                "recipient": title.village.name,
+                "honour": honour,
+                "sentence": f"{addressee}{verb}{honour}。",
+                "issuer": title.issuer,
+                "date": chinese_numeral_date(title.certificate_date),
+                "plaque": [
+                    honour,
+                    title.issuer,
+                    chinese_numeral_date(title.certificate_date, with_day=False),
+                ],
+            }
+        )
+    return pages

@@ -330,3 +330,36 @@ class RecommendationForm(forms.Form):
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 6}))
     issuer = forms.CharField(label="发文机关", max_length=100)
     issued_on = forms.DateField(label="成文日期", widget=DATE_INPUT)
+
+
+class IncidentForm(forms.Form):
+    village = forms.ModelChoiceField(label="村(社区)", queryset=None)
+    category = forms.ModelChoiceField(label="类别", queryset=None)
+    occurred_on = forms.DateField(label="发生日期", widget=DATE_INPUT)
+    description = forms.CharField(label="简要案情", widget=forms.Textarea(attrs={"rows": 3}))
+    case_number = forms.CharField(label="案件编号或来源", required=False, max_length=100)
+
+    def __init__(self, *args, villages, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["category"].queryset = categories
+        self.fields["category"].label_from_instance = lambda category: (
+            f"{category.group.name}：{category.name}"
+            + ("" if category.disqualifying else "(不撤销称号)")
+        )
+
+
+class TitleReviewForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        label="复核结论",
+        choices=[("true", "保留命名"), ("false", "取消命名")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="复核意见", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NamingForm(forms.Form):
+    document_number = PassListForm.base_fields["document_number"]
+    issuer = forms.CharField(label="命名机关", max_length=100)
+    named_on = forms.DateField(label="命名日期", widget=DATE_INPUT)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import rectification_views, review_views, views
+from assessments import rectification_views, review_views, title_views, views
 
 app_name = "assessments"
 
@@ -135,4 +135,22 @@ urlpatterns = [
         review_views.recommendation_xlsx,
         name="recommendation_xlsx",
     ),
+    path("incidents/", title_views.incident_list, name="incident_list"),
+    path("incidents/new/", title_views.incident_create, name="incident_create"),
+    path("incidents/<int:incident_id>/", title_views.incident_detail, name="incident_detail"),
+    path(
+        "incidents/<int:incident_id>/correct/",
+        title_views.incident_correct,
+        name="incident_correct",
+    ),
+    path("titles/", title_views.title_list, name="title_list"),
+    path("titles/certificates.pdf", title_views.title_certificates, name="title_certificates"),
+    path("titles/<int:title_id>/", title_views.title_detail, name="title_detail"),
+    path(
+        "titles/<int:title_id>/certificate.pdf",
+        title_views.title_certificate,
+        name="title_certificate",
+    ),
+    path("namings/new/", title_views.naming_create, name="naming_create"),
+    path("timeline/<int:village_id>/", title_views.timeline, name="timeline"),
 ]

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.selectors import overdue_orders
+from assessments.selectors import overdue_orders, recent_revocations
 from villages.rules import home_village_of, memberships_of
+
+RECENT_REVOCATIONS = timedelta(days=30)
 
 
 def navigation(request):
@@ -28,6 +32,11 @@ def navigation(request):
     items.append(("限期整改", reverse("assessments:order_list")))
     if user.has_perm("assessments.issue_bulletin"):
         items.append(("重点通报", reverse("assessments:bulletin_create")))
+    if user.has_perm("assessments.list_incidents"):
+        items.append(("案事件登记", reverse("assessments:incident_list")))
+    items.append(("称号", reverse("assessments:title_list")))
+    if user.has_perm("assessments.name_villages"):
+        items.append(("审定命名", reverse("assessments:naming_create")))
     if user.has_perm("assessments.view_standard"):
         items.append(("创建标准", reverse("assessments:standard_list")))
     if user.has_perm("villages.use_admin_site") and user.is_staff:
@@ -36,4 +45,7 @@ def navigation(request):
         "nav_items": items,
         "user_memberships": memberships_of(user),
         "overdue_order_count": overdue_orders(user, timezone.localdate()).count(),
+        "recent_revocation_count": recent_revocations(
+            user, timezone.now() - RECENT_REVOCATIONS
+        ).count(),
     }

@@ -298,5 +298,5 @@ def test_criterion_of_another_standard_is_refused(people, assessment, standards)
 def test_overview_queries_are_constant(client, people, assessment, django_assert_max_num_queries):
     answer_everything(people["secretary"], assessment)
     client.force_login(people["secretary"])
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(url("assessment_detail", assessment.pk))

@@ -189,7 +189,7 @@ def test_standard_page_prints_the_whole_text(
 ):
     safe_village, _ = standards
     client.force_login(people["secretary"])
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("assessments:standard_detail", args=[safe_village.pk]))
     page = response.content.decode()
     assert "平安村(社区)创建标准" in page

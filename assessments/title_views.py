@@ -1,0 +1,255 @@
+"""Titles, certificates, the incident register, naming, and the village timeline."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.documents import certificate_pages
+from assessments.forms import IncidentForm, NamingForm, ReasonForm, TitleReviewForm
+from assessments.models import IncidentCategory, Recommendation, Title
+from assessments.selectors import (
+    access_incident_by_id,
+    access_title_by_id,
+    village_timeline,
+    visible_incidents,
+    visible_titles,
+)
+from pingan.pdf import render_pdf
+from villages.errors import InvalidInput
+from villages.models import Region
+from villages.selectors import access_village_by_id, visible_villages
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+@login_required
+def incident_list(request):
+    _require(request.user, "assessments.list_incidents")
+    return render(
+        request,
+        "assessments/incident_list.html",
+        {"incidents": visible_incidents(request.user).order_by("-occurred_on", "-id")[:300]},
+    )
+
+
+@login_required
+def incident_create(request):
+    _require(request.user, "assessments.enter_incidents")
+    villages = visible_villages(request.user).filter(is_active=True)
+    form = IncidentForm(
+        request.POST or None,
+        villages=villages,
+        categories=IncidentCategory.objects.filter(is_active=True).select_related("group"),
+        initial={"village": request.GET.get("village")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.record_incident(
+                actor=request.user,
+                village_id=form.cleaned_data["village"].pk,
+                category_id=form.cleaned_data["category"].pk,
+                occurred_on=form.cleaned_data["occurred_on"],
+                description=form.cleaned_data["description"],
+                case_number=form.cleaned_data["case_number"],
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            revoked = incident.effects.filter(title__isnull=False).count()
+            messages.success(
+                request,
+                "已登记案事件。" + (f"已即时撤销称号 {revoked} 个。" if revoked else ""),
+            )
+            return redirect("assessments:incident_detail", incident.pk)
+    return render(
+        request,
+        "assessments/incident_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def incident_detail(request, incident_id):
+    incident = access_incident_by_id(request.user, incident_id)
+    return render(
+        request,
+        "assessments/incident_detail.html",
+        {
+            "incident": incident,
+            "effects": incident.effects.select_related("title", "assessment__campaign"),
+            "can_correct": incident.status == incident.Status.RECORDED
+            and request.user.has_perm("assessments.record_incident", incident.village),
+            "form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def incident_correct(request, incident_id):
+    incident = access_incident_by_id(request.user, incident_id)
+    form = ReasonForm(request.POST)
+    services.correct_incident(
+        actor=request.user,
+        incident_id=incident.pk,
+        reason=form.cleaned_data["reason"] if form.is_valid() else "",
+    )
+    messages.success(request, "案事件已更正，因其撤销的称号和考评结果已恢复。")
+    return redirect("assessments:incident_detail", incident.pk)
+
+
+def _filtered_titles(request):
+    titles = visible_titles(request.user)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        titles = titles.filter(first_year__lte=int(year), last_year__gte=int(year))
+    if request.GET.get("kind") in Title.Kind.values:
+        titles = titles.filter(kind=request.GET["kind"])
+    if request.GET.get("status") in Title.Status.values:
+        titles = titles.filter(status=request.GET["status"])
+    return titles.order_by("-first_year", "kind", "village__code")
+
+
+@login_required
+def title_list(request):
+    return render(
+        request,
+        "assessments/title_list.html",
+        {
+            "titles": _filtered_titles(request)[:500],
+            "kinds": Title.Kind.choices,
+            "statuses": Title.Status.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def title_detail(request, title_id):
+    title = access_title_by_id(request.user, title_id)
+    can_review = (
+        title.kind == Title.Kind.DEMONSTRATION
+        and title.status == Title.Status.VALID
+        and request.user.has_perm("assessments.review_title", title)
+    )
+    form = TitleReviewForm(request.POST or None)
+    if request.method == "POST":
+        _require(request.user, "assessments.review_title", title)
+        if form.is_valid():
+            services.review_title(actor=request.user, title_id=title.pk, **form.cleaned_data)
+            messages.success(request, "定期复核结果已记录。")
+            return redirect("assessments:title_detail", title.pk)
+    return render(
+        request,
+        "assessments/title_detail.html",
+        {
+            "title": title,
+            "history": title.events.select_related("actor", "incident"),
+            "plaque": certificate_pages([title])[0]["plaque"],
+            "can_review": can_review,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _certificate_response(titles, filename):
+    pdf = render_pdf("documents/certificate.html", {"pages": certificate_pages(titles)})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+@login_required
+def title_certificate(request, title_id):
+    title = access_title_by_id(request.user, title_id)
+    return _certificate_response(
+        [title], f"荣誉证书-{title.village.name}-{title.certificate_number}.pdf"
+    )
+
+
+@login_required
+def title_certificates(request):
+    titles = list(_filtered_titles(request).filter(status=Title.Status.VALID)[:1000])
+    if not titles:
+        raise InvalidInput("没有可打印证书的有效称号。")
+    return _certificate_response(titles, "荣誉证书.pdf")
+
+
+@login_required
+def naming_create(request):
+    provinces = [
+        province
+        for province in Region.objects.filter(level=Region.Level.PROVINCE)
+        if request.user.has_perm("assessments.name_villages", province)
+    ]
+    if not provinces:
+        raise PermissionDenied
+    province = provinces[0]
+    first_year = int(request.GET.get("first_year") or timezone.localdate().year - 1)
+    recommendations = list(
+        Recommendation.objects.select_related("assessment__village__town", "recommendation_list")
+        .filter(
+            recommendation_list__year__in=[first_year, first_year + 1],
+            assessment__village__town__path__startswith=province.path,
+        )
+        .order_by("assessment__village__code")
+    )
+    form = NamingForm(
+        request.POST or None,
+        initial={
+            "issuer": f"中共{province.name}委平安{province.name.removesuffix('省')}建设领导小组",
+            "named_on": timezone.localdate(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        picks = [
+            (r.pk, request.POST.get(f"certificate_{r.pk}", ""))
+            for r in recommendations
+            if request.POST.get(f"pick_{r.pk}")
+        ]
+        try:
+            batch = services.name_demonstration_villages(
+                actor=request.user,
+                province=province,
+                first_year=first_year,
+                picks=picks,
+                **form.cleaned_data,
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已审定命名 {batch.titles.count()} 个示范村(社区)。")
+            return redirect(reverse("assessments:title_list") + "?kind=demonstration")
+    return render(
+        request,
+        "assessments/naming_form.html",
+        {
+            "form": form,
+            "province": province,
+            "first_year": first_year,
+            "recommendations": recommendations,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def timeline(request, village_id):
+    village = access_village_by_id(request.user, village_id)
+    return render(
+        request,
+        "assessments/timeline.html",
+        {"village": village, "entries": village_timeline(village)},
+    )
