@@ -1,0 +1,395 @@
+"""Titles, naming, the incident register with immediate revocation, correction, timeline."""
+
+import io
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments import services
+from assessments.models import (
+    Assessment,
+    Campaign,
+    Incident,
+    IncidentCategory,
+    IncidentEffect,
+    Recommendation,
+    Title,
+    TitleEvent,
+)
+from assessments.selectors import criteria_of, village_timeline
+from tests.helpers import answer_everything, run_town_year
+from villages.errors import InvalidInput, InvalidTransition, NotPermitted
+from villages.models import Region
+
+
+def agree_all(people, assessment):
+    judged = [c for c in criteria_of(assessment.standard) if c.is_judged]
+    services.save_findings(
+        actor=people["city_office"],
+        assessment_id=assessment.pk,
+        findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+        stage="city",
+    )
+    services.conclude_city_review(actor=people["city_office"], assessment_id=assessment.pk)
+
+
+@pytest.fixture
+def reviewed(campaign, people, xingou):
+    """2024 re-reviewed: 16 passed (崔王村 short); 新沟村 sampled and passed re-review."""
+    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+    run_town_year(campaign, people, ("崔王村",), {xingou.pk: people["secretary"]})
+    sample = services.draw_sample(
+        actor=people["city_office"],
+        campaign_id=campaign.pk,
+        ratio=Decimal("0.3"),
+        minimum_count=3,
+        forced={xingou.code: "典型"},
+        seed="titles",
+    )
+    for entry in sample.entries.all():
+        agree_all(people, entry.assessment)
+    return campaign
+
+
+@pytest.fixture
+def named(reviewed, people, xingou):
+    """新沟村 recommended by the city and named a 2024—2025 demonstration village."""
+    yearly = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
+    candidacy = services.start_candidacy(actor=people["town_office"], assessment_id=yearly.pk)
+    answer_everything(people["town_office"], candidacy)
+    services.submit_assessment(actor=people["town_office"], assessment_id=candidacy.pk)
+    agree_all(people, candidacy)
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    services.issue_recommendations(
+        actor=people["city_office"],
+        city=Region.objects.get(code="429006"),
+        year=2024,
+        document_number="天平安组〔2024〕3号",
+        title="推荐报告",
+        body="省委平安办：\n现报上。",
+        issuer="市委平安天门建设领导小组",
+        issued_on=date(2024, 12, 28),
+        picks=[(candidacy.pk, "特色鲜明")],
+    )
+    services.name_demonstration_villages(
+        actor=people["province_office"],
+        province=Region.objects.get(code="42"),
+        first_year=2024,
+        document_number="鄂平安组〔2025〕2号",
+        issuer="中共湖北省委平安湖北建设领导小组",
+        named_on=date(2025, 3, 1),
+        picks=[(Recommendation.objects.get().pk, "鄂平安示范〔2024〕001号")],
+    )
+    return Title.objects.get(village=xingou, kind=Title.Kind.DEMONSTRATION)
+
+
+def homicide():
+    return IncidentCategory.objects.get(code="homicide")
+
+
+def test_closing_the_review_grants_the_years_titles(reviewed, people, xingou, cuiwang):
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    titles = Title.objects.filter(kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
+    assert titles.count() == 16
+    assert not titles.filter(village=cuiwang).exists()
+    title = titles.get(village=xingou)
+    assert title.status == Title.Status.VALID
+    assert title.issuer == "中共汪场镇委员会"
+    assert title.events.get().action == TitleEvent.Action.GRANTED
+
+
+def test_naming_creates_a_two_year_demonstration_title(named, xingou):
+    assert (named.first_year, named.last_year) == (2024, 2025)
+    assert named.period_label == "2024—2025年度"
+    assert named.certificate_number == "鄂平安示范〔2024〕001号"
+    assert named.naming.document_number == "鄂平安组〔2025〕2号"
+
+
+def test_only_the_province_names(reviewed, people):
+    with pytest.raises(NotPermitted):
+        services.name_demonstration_villages(
+            actor=people["city_office"],
+            province=Region.objects.get(code="42"),
+            first_year=2024,
+            document_number="鄂平安组〔2025〕2号",
+            issuer="x",
+            named_on=date(2025, 3, 1),
+            picks=[(1, "x")],
+        )
+
+
+def test_homicide_revokes_the_years_title_and_the_naming_at_once(named, people, xingou):
+    yearly_title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
+    incident = services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 11, 5),
+        description="一起命案",
+        case_number="天公刑〔2024〕88号",
+    )
+    named.refresh_from_db()
+    yearly_title.refresh_from_db()
+    assert named.status == yearly_title.status == Title.Status.REVOKED
+    for title in (named, yearly_title):
+        event = title.events.get(action=TitleEvent.Action.REVOKED)
+        assert event.incident == incident
+        assert "命案" in event.reason and event.actor == people["town_office"]
+    assert set(incident.effects.values_list("title", flat=True)) == {named.pk, yearly_title.pk}
+
+
+def test_other_years_titles_stay(named, people, xingou):
+    services.record_incident(
+        actor=people["city_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2025, 2, 1),
+        description="一起命案",
+    )
+    yearly_title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
+    named.refresh_from_db()
+    assert yearly_title.status == Title.Status.VALID
+    assert named.status == Title.Status.REVOKED
+
+
+def test_an_error_during_revocation_leaves_nothing_half_done(named, people, xingou, monkeypatch):
+    def failing(*args, **kwargs):
+        raise RuntimeError("写入失败")
+
+    monkeypatch.setattr(services, "_veto_open_result", failing)
+    with pytest.raises(RuntimeError):
+        services.record_incident(
+            actor=people["town_office"],
+            village_id=xingou.pk,
+            category_id=homicide().pk,
+            occurred_on=date(2024, 11, 5),
+            description="一起命案",
+        )
+    assert not Incident.objects.exists()
+    assert not Title.objects.filter(status=Title.Status.REVOKED).exists()
+    assert not TitleEvent.objects.filter(action=TitleEvent.Action.REVOKED).exists()
+
+
+def test_a_non_disqualifying_incident_revokes_nothing(named, people, xingou):
+    category = IncidentCategory.objects.get(code="vice")
+    category.disqualifying = False
+    category.save()
+    services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=category.pk,
+        occurred_on=date(2024, 6, 1),
+        description="一般治安案件",
+    )
+    assert not Title.objects.filter(status=Title.Status.REVOKED).exists()
+    assert not IncidentEffect.objects.exists()
+
+
+def test_correction_restores_exactly_what_was_revoked(named, people, xingou):
+    already_revoked = Title.objects.get(village__name="别台村", first_year=2024)
+    services.record_incident(
+        actor=people["town_office"],
+        village_id=already_revoked.village.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 3, 1),
+        description="命案",
+    )
+    incident = services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 11, 5),
+        description="误录的命案",
+    )
+    services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
+    named.refresh_from_db()
+    assert named.status == Title.Status.VALID
+    yearly_title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
+    assert yearly_title.status == Title.Status.VALID
+    assert list(named.events.order_by("id").values_list("action", flat=True)) == [
+        "granted",
+        "revoked",
+        "restored",
+    ]
+    already_revoked.refresh_from_db()
+    assert already_revoked.status == Title.Status.REVOKED
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.CORRECTED
+    with pytest.raises(InvalidTransition):
+        services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="再")
+
+
+def test_incident_vetoes_an_open_years_result(people, campaign, xingou):
+    assessment = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    judged = [c for c in criteria_of(assessment.standard) if c.is_judged]
+    services.save_findings(
+        actor=people["town_office"],
+        assessment_id=assessment.pk,
+        findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+    )
+    incident = services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=IncidentCategory.objects.get(code="cult").pk,
+        occurred_on=date(2024, 5, 1),
+        description="邪教案件",
+    )
+    services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
+    assessment.refresh_from_db()
+    assert assessment.town_passed is False
+    assert assessment.town_reasons == ["一(3) 无邪教：一票否决：考评期内发生该类案事件"]
+    services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
+    services.reopen_town_assessment(
+        actor=people["town_office"], assessment_id=assessment.pk, reason="案事件更正"
+    )
+    services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
+    assessment.refresh_from_db()
+    assert assessment.town_passed is True
+
+
+def test_incident_after_approval_withdraws_the_result_until_corrected(people, reviewed, xingou):
+    assessment = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
+    assert assessment.result_passed is True
+    incident = services.record_incident(
+        actor=people["city_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 12, 1),
+        description="命案",
+    )
+    assessment.refresh_from_db()
+    assert assessment.result_passed is False
+    assert "一票否决" in assessment.result_reasons[-1]
+    services.correct_incident(actor=people["city_office"], incident_id=incident.pk, reason="误录")
+    assessment.refresh_from_db()
+    assert assessment.result_passed is True
+    assert "一票否决" not in "".join(assessment.result_reasons)
+
+
+def test_secretary_cannot_record_incidents(people, xingou):
+    with pytest.raises(NotPermitted):
+        services.record_incident(
+            actor=people["secretary"],
+            village_id=xingou.pk,
+            category_id=IncidentCategory.objects.first().pk
+            if IncidentCategory.objects.exists()
+            else 0,
+            occurred_on=date(2024, 1, 1),
+            description="x",
+        )
+
+
+def test_future_incident_is_refused(people, xingou, standards):
+    with pytest.raises(InvalidInput, match="不能晚于今天"):
+        services.record_incident(
+            actor=people["town_office"],
+            village_id=xingou.pk,
+            category_id=homicide().pk,
+            occurred_on=date(2999, 1, 1),
+            description="x",
+        )
+
+
+def test_periodic_re_review_keeps_or_revokes(named, people):
+    with pytest.raises(NotPermitted):
+        services.review_title(
+            actor=people["city_office"], title_id=named.pk, keep=True, reason="复核"
+        )
+    services.review_title(
+        actor=people["province_office"], title_id=named.pk, keep=True, reason="2025年复核合格"
+    )
+    named.refresh_from_db()
+    assert named.status == Title.Status.VALID
+    services.review_title(
+        actor=people["province_office"], title_id=named.pk, keep=False, reason="群防群治弱化"
+    )
+    named.refresh_from_db()
+    assert named.status == Title.Status.REVOKED
+    assert list(named.events.order_by("id").values_list("action", flat=True)) == [
+        "granted",
+        "kept",
+        "revoked",
+    ]
+
+
+def test_timeline_shows_everything_in_order(client, named, people, xingou):
+    incident = services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 11, 5),
+        description="命案",
+    )
+    services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
+    entries = village_timeline(xingou)
+    moments = [entry.moment for entry in entries]
+    assert moments == sorted(moments)
+    kinds = [entry.kind for entry in entries]
+    assert {"创建考评", "示范村推荐考评", "称号", "案事件"} <= set(kinds)
+    texts = [entry.text for entry in entries]
+    first_submit = next(i for i, t in enumerate(texts) if "提交自评" in t)
+    granted = next(i for i, t in enumerate(texts) if "授予" in t)
+    revoked = next(i for i, t in enumerate(texts) if "撤销" in t)
+    restored = next(i for i, t in enumerate(texts) if "更正恢复" in t)
+    assert first_submit < granted < revoked < restored
+    client.force_login(people["city_office"])
+    page = client.get(reverse("assessments:timeline", args=[xingou.pk])).content.decode()
+    assert "2024年" in page and "命案" in page
+    client.force_login(people["secretary"])
+    assert client.get(reverse("assessments:timeline", args=[xingou.pk])).status_code == 200
+
+
+def test_certificate_pdf_embeds_the_font_and_names_the_village(client, named, people, tmp_path):
+    client.force_login(people["province_office"])
+    response = client.get(reverse("assessments:title_certificate", args=[named.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = [line.split() for line in fonts.stdout.splitlines()[2:]]
+    assert rows and all(row[-5] == "yes" for row in rows)
+    assert any("Noto-Serif-SC" in row[0] for row in rows)
+    text = (
+        "".join(p.extract_text() for p in PdfReader(path).pages).replace(" ", "").replace("\n", "")
+    )
+    assert "新沟村" in text and "2024—2025年度平安湖北建设示范村(社区)" in text
+    assert "特发此证，以资鼓励" in text and "鄂平安示范〔2024〕001号" in text
+    assert "二〇二五年三月一日" in text
+
+
+def test_all_certificates_at_once(client, named, people):
+    client.force_login(people["town_office"])
+    response = client.get(reverse("assessments:title_certificates"), {"year": 2024})
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == Title.objects.filter(status="valid").count()
+
+
+def test_incident_through_the_page_announces_revocations(client, named, people, xingou):
+    client.force_login(people["town_office"])
+    response = client.post(
+        reverse("assessments:incident_create"),
+        {
+            "village": xingou.pk,
+            "category": homicide().pk,
+            "occurred_on": "2024-11-05",
+            "description": "命案",
+            "case_number": "",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "已即时撤销称号 2 个" in page
+    assert "近30日因案事件即时撤销称号 2 个" in page
+    client.force_login(people["city_office"])
+    assert "近30日因案事件即时撤销称号 2 个" in client.get(reverse("home")).content.decode()
+
+
+def test_campaign_status_after_naming(named):
+    assert Campaign.objects.get().status == Campaign.Status.CLOSED
