@@ -30,12 +30,8 @@ from assessments.selectors import (
 )
 from villages.errors import InvalidInput
 from villages.models import Region
+from villages.rules import require_permission
 from villages.selectors import visible_villages
-
-
-def _require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _inspectable_villages(user):
@@ -47,7 +43,7 @@ def _inspectable_villages(user):
 
 @login_required
 def inspection_list(request):
-    _require(request.user, "assessments.list_inspections")
+    require_permission(request.user, "assessments.list_inspections")
     return render(
         request,
         "assessments/inspection_list.html",
@@ -138,7 +134,7 @@ def order_list(request):
 def order_detail(request, order_id):
     order = access_order_by_id(request.user, order_id)
     if request.method == "POST":
-        _require(request.user, "assessments.report_rectification", order)
+        require_permission(request.user, "assessments.report_rectification", order)
         form = RectificationReportForm(request.POST, request.FILES)
         if form.is_valid():
             try:

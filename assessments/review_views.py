@@ -3,10 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -28,15 +27,16 @@ from assessments.selectors import (
 )
 from assessments.spreadsheets import recommendation_workbook
 from pingan.pdf import render_pdf
+from pingan.responses import pdf_download, xlsx_download
 from villages.errors import InvalidInput
 from villages.models import Region
+from villages.rules import require_permission
 
 
 @login_required
 def city_overview(request):
     """Every town's rates for a year against the target, and the city's sum."""
-    if not request.user.has_perm("assessments.list_campaigns"):
-        raise PermissionDenied
+    require_permission(request.user, "assessments.list_campaigns")
     years = sorted(
         set(visible_campaigns(request.user).values_list("year", flat=True)), reverse=True
     ) or [timezone.localdate().year]
@@ -134,11 +134,7 @@ def sample_pdf(request, campaign_id):
             "ratio_percent": f"{sample.ratio * 100:g}%",
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"{campaign.town.name}{campaign.year}年度抽查名单.pdf"
-    )
-    return response
+    return pdf_download(pdf, f"{campaign.town.name}{campaign.year}年度抽查名单.pdf")
 
 
 @login_required
@@ -251,11 +247,7 @@ def recommendation_xlsx(request, list_id):
     recommendations = recommendation_list.recommendations.select_related(
         "assessment__village__town"
     )
-    response = HttpResponse(
+    return xlsx_download(
         recommendation_workbook(recommendation_list, recommendations),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{recommendation_list.year}年度示范村推荐名单.xlsx",
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{recommendation_list.year}年度示范村推荐名单.xlsx"
-    )
-    return response

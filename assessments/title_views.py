@@ -3,11 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -22,19 +20,16 @@ from assessments.selectors import (
     visible_titles,
 )
 from pingan.pdf import render_pdf
+from pingan.responses import pdf_download
 from villages.errors import InvalidInput
 from villages.models import Region
+from villages.rules import require_permission
 from villages.selectors import access_village_by_id, visible_villages
-
-
-def _require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 @login_required
 def incident_list(request):
-    _require(request.user, "assessments.list_incidents")
+    require_permission(request.user, "assessments.list_incidents")
     return render(
         request,
         "assessments/incident_list.html",
@@ -44,7 +39,7 @@ def incident_list(request):
 
 @login_required
 def incident_create(request):
-    _require(request.user, "assessments.enter_incidents")
+    require_permission(request.user, "assessments.enter_incidents")
     villages = visible_villages(request.user).filter(is_active=True)
     form = IncidentForm(
         request.POST or None,
@@ -145,7 +140,7 @@ def title_detail(request, title_id):
     )
     form = TitleReviewForm(request.POST or None)
     if request.method == "POST":
-        _require(request.user, "assessments.review_title", title)
+        require_permission(request.user, "assessments.review_title", title)
         if form.is_valid():
             services.review_title(actor=request.user, title_id=title.pk, **form.cleaned_data)
             messages.success(request, "定期复核结果已记录。")
@@ -166,9 +161,7 @@ def title_detail(request, title_id):
 
 def _certificate_response(titles, filename):
     pdf = render_pdf("documents/certificate.html", {"pages": certificate_pages(titles)})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    return response
+    return pdf_download(pdf, filename)
 
 
 @login_required

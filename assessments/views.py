@@ -2,12 +2,10 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -42,12 +40,9 @@ from assessments.selectors import (
 )
 from assessments.spreadsheets import pass_list_workbook
 from pingan.pdf import render_pdf
+from pingan.responses import pdf_download, xlsx_download
 from villages.errors import InvalidInput
-
-
-def _require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
+from villages.rules import require_permission
 
 
 @login_required
@@ -80,7 +75,7 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    _require(request.user, "assessments.create_campaign")
+    require_permission(request.user, "assessments.create_campaign")
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +197,7 @@ def assessment_detail(request, assessment_id):
 @login_required
 def assessment_plan(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
-    _require(request.user, "assessments.edit_assessment", assessment)
+    require_permission(request.user, "assessments.edit_assessment", assessment)
     initial = {"plan_text": assessment.plan_text, "outreach_text": assessment.outreach_text}
     form = PlanForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -266,7 +261,7 @@ def assessment_criterion(request, assessment_id, criterion_id):
         initial=_answer_initial(assessment, criterion, answer),
     )
     if request.method == "POST":
-        _require(request.user, "assessments.edit_assessment", assessment)
+        require_permission(request.user, "assessments.edit_assessment", assessment)
         if form.is_valid():
             try:
                 services.save_answer(
@@ -387,7 +382,7 @@ def assessment_submit(request, assessment_id):
 @login_required
 def assessment_return(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
-    _require(request.user, "assessments.return_assessment", assessment)
+    require_permission(request.user, "assessments.return_assessment", assessment)
     criteria, answers, _ = workspace_parts(assessment)
     form = ReturnForm(request.POST or None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
@@ -484,7 +479,7 @@ def _review_open(assessment, stage):
 def _review_page(request, assessment_id, stage):
     """A reviewer scores an assessment criterion by criterion beside what came before."""
     assessment = access_assessment_by_id(request.user, assessment_id)
-    _require(request.user, stage.permission, assessment)
+    require_permission(request.user, stage.permission, assessment)
     criteria, answers, evidence_by_criterion = workspace_parts(assessment)
     all_findings = list(assessment.findings.all())
     findings = {f.criterion_id: f for f in all_findings if f.stage == stage.stage}
@@ -631,7 +626,7 @@ def campaign_close_self_assessment(request, campaign_id):
 def campaign_approve(request, campaign_id):
     """The leading group sees every village's result with reasons, then approves in one step."""
     campaign = access_campaign_by_id(request.user, campaign_id)
-    _require(request.user, "assessments.approve_campaign", campaign)
+    require_permission(request.user, "assessments.approve_campaign", campaign)
     if request.method == "POST":
         form = ReasonForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -655,7 +650,7 @@ def campaign_approve(request, campaign_id):
 @login_required
 def pass_list_edit(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
-    _require(request.user, "assessments.prepare_pass_list", campaign)
+    require_permission(request.user, "assessments.prepare_pass_list", campaign)
     existing = PassList.objects.filter(campaign=campaign).first()
     if existing:
         initial = {
@@ -708,14 +703,12 @@ def pass_list_pdf(request, campaign_id):
         return FileResponse(
             pass_list.pdf.open("rb"), filename=filename, content_type="application/pdf"
         )
-    _require(request.user, "assessments.prepare_pass_list", campaign)
+    require_permission(request.user, "assessments.prepare_pass_list", campaign)
     pdf = render_pdf(
         "documents/pass_list.html",
         pass_list_document(pass_list, services.pass_list_entries(campaign)),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"(预览){filename}")
-    return response
+    return pdf_download(pdf, f"(预览){filename}")
 
 
 @login_required
@@ -724,14 +717,9 @@ def pass_list_xlsx(request, campaign_id):
     pass_list = _pass_list_of(campaign)
     entries = list(pass_list.entries.all()) or services.pass_list_entries(campaign)
     workbook = pass_list_workbook(campaign, pass_list, entries)
-    response = HttpResponse(
-        workbook,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_download(
+        workbook, f"{campaign.town.name}{campaign.year}年度平安村(社区)达标名单.xlsx"
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{campaign.town.name}{campaign.year}年度平安村(社区)达标名单.xlsx"
-    )
-    return response
 
 
 @login_required

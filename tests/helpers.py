@@ -68,3 +68,17 @@ def run_town_year(campaign, people, short_of_cameras=(), secretaries=None):
     services.file_campaign(actor=town, campaign_id=campaign.pk)
     campaign.refresh_from_db()
     return campaign
+
+
+def new_campaign(people, town, standard, year, *, due=(6, 30), role="town_office"):
+    """Create a draft campaign whose deadlines fall in order in its year."""
+    month, day = due
+    return services.create_campaign(
+        actor=people[role],
+        town=town,
+        year=year,
+        standard=standard,
+        self_assessment_due=date(year, month, day),
+        town_assessment_due=date(year, 10, 31),
+        city_review_due=date(year, 12, 31),
+    )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, Campaign, CampaignEvent, Standard
 from tests.factories import VillageFactory
-from tests.helpers import answer_everything
+from tests.helpers import answer_everything, new_campaign
 from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Village
 
@@ -31,79 +31,31 @@ def test_opening_twice_creates_nothing_more(campaign, people):
 
 def test_inactive_and_merged_villages_take_no_part(people, standards, wangchang, xingou):
     Village.objects.filter(code="429006104230").update(is_active=False)
-    draft = services.create_campaign(
-        actor=people["town_office"],
-        town=wangchang,
-        year=2025,
-        standard=standards[0],
-        self_assessment_due=date(2025, 6, 30),
-        town_assessment_due=date(2025, 7, 31),
-        city_review_due=date(2025, 9, 30),
-    )
+    draft = new_campaign(people, wangchang, standards[0], 2025)
     services.open_campaign(actor=people["town_office"], campaign_id=draft.pk)
     assert draft.assessments.count() == 16
 
 
 def test_one_campaign_per_town_and_year(campaign, people, standards, wangchang):
     with pytest.raises(InvalidInput, match="已存在"):
-        services.create_campaign(
-            actor=people["town_office"],
-            town=wangchang,
-            year=2024,
-            standard=standards[0],
-            self_assessment_due=date(2024, 6, 30),
-            town_assessment_due=date(2024, 7, 31),
-            city_review_due=date(2024, 9, 30),
-        )
+        new_campaign(people, wangchang, standards[0], 2024)
 
 
 def test_deadlines_must_run_in_order(people, standards, wangchang):
     with pytest.raises(InvalidInput, match="依次"):
-        services.create_campaign(
-            actor=people["town_office"],
-            town=wangchang,
-            year=2025,
-            standard=standards[0],
-            self_assessment_due=date(2025, 8, 30),
-            town_assessment_due=date(2025, 7, 31),
-            city_review_due=date(2025, 9, 30),
-        )
+        new_campaign(people, wangchang, standards[0], 2025, due=(11, 30))
 
 
 def test_naming_standard_cannot_run_a_campaign(people, standards, wangchang):
     with pytest.raises(InvalidInput, match="平安村"):
-        services.create_campaign(
-            actor=people["town_office"],
-            town=wangchang,
-            year=2025,
-            standard=standards[1],
-            self_assessment_due=date(2025, 6, 30),
-            town_assessment_due=date(2025, 7, 31),
-            city_review_due=date(2025, 9, 30),
-        )
+        new_campaign(people, wangchang, standards[1], 2025)
 
 
 @pytest.mark.parametrize("role", ["secretary", "town_leading_group", "city_office"])
 def test_only_the_town_office_creates_and_opens(people, standards, wangchang, role):
     with pytest.raises(NotPermitted):
-        services.create_campaign(
-            actor=people[role],
-            town=wangchang,
-            year=2025,
-            standard=standards[0],
-            self_assessment_due=date(2025, 6, 30),
-            town_assessment_due=date(2025, 7, 31),
-            city_review_due=date(2025, 9, 30),
-        )
-    draft = services.create_campaign(
-        actor=people["town_office"],
-        town=wangchang,
-        year=2025,
-        standard=standards[0],
-        self_assessment_due=date(2025, 6, 30),
-        town_assessment_due=date(2025, 7, 31),
-        city_review_due=date(2025, 9, 30),
-    )
+        new_campaign(people, wangchang, standards[0], 2025, role=role)
+    draft = new_campaign(people, wangchang, standards[0], 2025)
     with pytest.raises(NotPermitted):
         services.open_campaign(actor=people[role], campaign_id=draft.pk)
     assert not draft.assessments.exists()
@@ -164,15 +116,7 @@ def test_board_queries_do_not_grow_with_villages(
     client, people, standards, wangchang, django_assert_max_num_queries
 ):
     def open_campaign(year):
-        draft = services.create_campaign(
-            actor=people["town_office"],
-            town=wangchang,
-            year=year,
-            standard=standards[0],
-            self_assessment_due=date(year, 6, 30),
-            town_assessment_due=date(year, 7, 31),
-            city_review_due=date(year, 9, 30),
-        )
+        draft = new_campaign(people, wangchang, standards[0], year)
         return services.open_campaign(actor=people["town_office"], campaign_id=draft.pk)
 
     client.force_login(people["town_office"])

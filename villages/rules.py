@@ -7,6 +7,7 @@ region, an administrator all.
 """
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from villages.models import Membership
@@ -128,3 +129,9 @@ rules.add_perm("villages.list_villages", is_administrator | has_regional_role)
 rules.add_perm("villages.view_village", is_administrator | village_in_scope)
 rules.add_perm("villages.use_admin_site", is_administrator)
 rules.add_perm("villages.view_region", is_administrator | region_in_scope)
+
+
+def require_permission(user, permission, obj=None):
+    """Refuse with 403 a user who lacks a permission (objects out of reach are 404 earlier)."""
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
