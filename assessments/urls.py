@@ -1,6 +1,12 @@
 from django.urls import path
 
-from assessments import rectification_views, review_views, title_views, views
+from assessments import (
+    dashboard_views,
+    rectification_views,
+    review_views,
+    title_views,
+    views,
+)
 
 app_name = "assessments"
 
@@ -153,4 +159,14 @@ urlpatterns = [
     ),
     path("namings/new/", title_views.naming_create, name="naming_create"),
     path("timeline/<int:village_id>/", title_views.timeline, name="timeline"),
+    path(
+        "dashboard/town/<int:region_id>/",
+        dashboard_views.town_dashboard_view,
+        name="town_dashboard",
+    ),
+    path(
+        "dashboard/region/<int:region_id>/",
+        dashboard_views.region_dashboard_view,
+        name="region_dashboard",
+    ),
 ]

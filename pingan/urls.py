@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from villages import views as village_views
+from assessments import dashboard_views
 
 urlpatterns = [
-    path("", village_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

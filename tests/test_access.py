@@ -46,7 +46,7 @@ def test_role_matrix(
         response = client.get(reverse("villages:detail", args=[village.pk]))
         assert response.status_code == status, (role, village.name)
     assert client.get(reverse("admin:index")).status_code == expected[4]
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
     assert client.get(reverse("villages:list")).status_code == 200
 
 

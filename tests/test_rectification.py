@@ -118,7 +118,7 @@ def test_overdue_order_stands_out_for_the_town(client, people, xingou, criteria)
         inspected_on=TODAY - timedelta(days=20),
     )
     client.force_login(people["town_office"])
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home"), follow=True).content.decode()
     assert "有 1 项限期整改已逾期" in home
     listing = client.get(reverse("assessments:order_list"))
     assert listing.context["overdue_count"] == 1

@@ -388,7 +388,8 @@ def test_incident_through_the_page_announces_revocations(client, named, people, 
     assert "已即时撤销称号 2 个" in page
     assert "近30日因案事件即时撤销称号 2 个" in page
     client.force_login(people["city_office"])
-    assert "近30日因案事件即时撤销称号 2 个" in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home"), follow=True).content.decode()
+    assert "近30日因案事件即时撤销称号 2 个" in home
 
 
 def test_campaign_status_after_naming(named):

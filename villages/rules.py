@@ -135,3 +135,9 @@ def require_permission(user, permission, obj=None):
     """Refuse with 403 a user who lacks a permission (objects out of reach are 404 earlier)."""
     if not user.has_perm(permission, obj):
         raise PermissionDenied
+
+
+def home_region_of(user):
+    """The region a regional role works in (the lowest, for a user holding several)."""
+    regions = [m.region for m in memberships_of(user) if m.role in REGIONAL_ROLES]
+    return max(regions, key=lambda region: len(region.path), default=None)

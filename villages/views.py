@@ -1,17 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from villages.rules import home_village_of
 from villages.selectors import access_village_by_id, village_history, visible_villages
-
-
-@login_required
-def home(request):
-    return render(
-        request,
-        "home.html",
-        {"home_village": home_village_of(request.user)},
-    )
 
 
 @login_required

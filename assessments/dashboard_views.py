@@ -1,0 +1,169 @@
+"""Home pages: the town dashboard, the city and province ranking, the village's own page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from assessments import charts
+from assessments.dashboards import region_ranking, town_dashboard
+from assessments.models import Assessment, Campaign, RectificationOrder, Title
+from assessments.rates import DEFINITIONS
+from assessments.selectors import (
+    current_assessment_of_secretary,
+    latest_return_comments,
+    visible_assessments,
+    visible_orders,
+    workspace_parts,
+)
+from assessments.services import missing_for_submission
+from villages.models import Region
+from villages.rules import home_region_of, home_village_of, region_in_scope
+
+STATE_COLOURS = {
+    "未开始": "#9aa0a6",
+    "填报中": "#f9a825",
+    "已提交": "#5b8def",
+    "已退回": "#ef6c00",
+    "镇级已考核": "#00897b",
+    "已审定": "#2e7d32",
+}
+
+
+@login_required
+def home(request):
+    if home_village_of(request.user) is not None:
+        return village_home(request)
+    region = home_region_of(request.user)
+    if region is None and request.user.has_perm("villages.use_admin_site"):
+        region = Region.objects.filter(parent=None).order_by("code").first()
+    if region is None:
+        return render(request, "home.html")
+    if region.level == Region.Level.TOWN:
+        return redirect("assessments:town_dashboard", region.pk)
+    return redirect("assessments:region_dashboard", region.pk)
+
+
+def _region_in_reach(user, region_id, levels):
+    region = Region.objects.filter(pk=region_id, level__in=levels).select_related("parent").first()
+    if region is None or not (
+        user.has_perm("villages.use_admin_site") or region_in_scope(user, region)
+    ):
+        raise Http404("未找到该区划。")
+    return region
+
+
+def _history_chart(history, target, title):
+    series = {
+        "达标率": [(year, rates.pass_rate.percent) for year, rates in history],
+        "复核合格率": [(year, rates.review_pass_rate.percent) for year, rates in history],
+        "称号保有率": [(year, rates.holding_rate.percent) for year, rates in history],
+    }
+    return charts.rates_over_years(series, target, title)
+
+
+@login_required
+def town_dashboard_view(request, region_id):
+    town = _region_in_reach(request.user, region_id, [Region.Level.TOWN])
+    today = timezone.localdate()
+    dashboard = town_dashboard(town, today)
+    campaign = dashboard.campaign
+    context = {"town": town, "dashboard": dashboard, "today": today, "definitions": DEFINITIONS}
+    if campaign is not None:
+        failure_rows = [
+            (
+                f"{criterion.label} {criterion.title}",
+                count,
+                "",
+            )
+            for criterion, count in dashboard.failures[:15]
+        ]
+        context.update(
+            history_chart=_history_chart(
+                dashboard.history, dashboard.rates.target, f"{town.name}历年达标率、复核合格率"
+            ),
+            failure_chart=charts.horizontal_bars(
+                failure_rows, f"{campaign.year}年度各条目不达标村(社区)数", unit="个"
+            ),
+            state_chart=charts.stacked_states(
+                [
+                    (label, dashboard.state_counts.get(label, 0), colour)
+                    for label, colour in STATE_COLOURS.items()
+                ],
+                f"{campaign.year}年度创建进度",
+            ),
+        )
+    return render(request, "assessments/dashboard_town.html", context)
+
+
+@login_required
+def region_dashboard_view(request, region_id):
+    region = _region_in_reach(
+        request.user, region_id, [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY]
+    )
+    years = sorted(
+        set(
+            Campaign.objects.filter(town__path__startswith=region.path).values_list(
+                "year", flat=True
+            )
+        ),
+        reverse=True,
+    ) or [timezone.localdate().year]
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years[0]
+    sort = request.GET.get("sort")
+    rows, total = region_ranking(region, year, sort)
+    return render(
+        request,
+        "assessments/dashboard_region.html",
+        {
+            "region": region,
+            "year": year,
+            "years": years,
+            "sort": sort,
+            "rows": rows,
+            "total": total,
+            "definitions": DEFINITIONS,
+        },
+    )
+
+
+def village_home(request):
+    """The secretary's page: this year's tasks and past years."""
+    village = home_village_of(request.user)
+    today = timezone.localdate()
+    current = current_assessment_of_secretary(request.user)
+    tasks, returned = [], {}
+    if current is not None and current.is_editable:
+        criteria, answers, evidence = workspace_parts(current)
+        tasks = missing_for_submission(current, criteria, answers, evidence)
+        if current.status == Assessment.Status.RETURNED:
+            _, returned = latest_return_comments(current)
+    orders = list(
+        visible_orders(request.user).filter(
+            village=village,
+            status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.REPORTED],
+        )
+    )
+    for order in orders:
+        order.overdue = order.is_overdue(today)
+    past = (
+        visible_assessments(request.user)
+        .filter(village=village, kind=Assessment.Kind.YEARLY)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .order_by("-campaign__year")
+    )
+    titles = Title.objects.filter(village=village).order_by("-first_year", "kind")
+    return render(
+        request,
+        "assessments/village_home.html",
+        {
+            "village": village,
+            "current": current,
+            "tasks": tasks,
+            "returned_count": len(returned),
+            "orders": orders,
+            "past": past,
+            "titles": titles,
+            "today": today,
+        },
+    )

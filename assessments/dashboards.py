@@ -1,0 +1,217 @@
+"""What the dashboards show: each figure from a fixed number of queries, whatever the size."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q
+
+from assessments.models import (
+    Assessment,
+    Campaign,
+    Finding,
+    Incident,
+    RectificationOrder,
+    SampleEntry,
+    Title,
+)
+from assessments.rates import count_rates
+from assessments.selectors import campaign_board, criteria_of, pass_rule_for, target_ratio_for
+from assessments.verdict import evaluate
+from villages.models import Region
+
+UPCOMING = timedelta(days=30)
+
+
+def latest_campaign(town):
+    return (
+        Campaign.objects.filter(town=town)
+        .exclude(status=Campaign.Status.DRAFT)
+        .select_related("town", "standard")
+        .order_by("-year")
+        .first()
+    )
+
+
+def rates_history(town):
+    """The town's three rates for every year it ran a campaign, oldest first."""
+    rows = (
+        Assessment.objects.filter(campaign__town=town, kind=Assessment.Kind.YEARLY)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .values_list("campaign__year", "town_passed", "city_passed", "result_passed")
+    )
+    by_year = {}
+    for year, *outcome in rows:
+        by_year.setdefault(year, []).append(outcome)
+    target = target_ratio_for(town)
+    return [(year, count_rates(by_year[year], target)) for year in sorted(by_year)]
+
+
+def failing_criteria(campaign):
+    """How many villages each criterion failed, by the town's findings and the incidents."""
+    criteria = criteria_of(campaign.standard)
+    rule = pass_rule_for(campaign.standard, criteria)
+    by_id = {c.pk: c for c in criteria}
+    judgements = {}
+    findings = Finding.objects.filter(
+        assessment__campaign=campaign,
+        assessment__kind=Assessment.Kind.YEARLY,
+        stage=Finding.Stage.TOWN,
+    ).values_list("assessment_id", "criterion_id", "veto_occurred", "met", "value", "score")
+    for assessment_id, criterion_id, veto, met, value, score in findings:
+        judgements.setdefault(assessment_id, {})[by_id[criterion_id].key] = Finding(
+            veto_occurred=veto, met=met, value=value, score=score
+        ).to_judgement()
+    villages = dict(
+        Assessment.objects.filter(pk__in=list(judgements)).values_list("pk", "village_id")
+    )
+    occurred = {}
+    for village_id, code in Incident.objects.filter(
+        village__town=campaign.town,
+        occurred_on__year=campaign.year,
+        status=Incident.Status.RECORDED,
+    ).values_list("village_id", "category__code"):
+        occurred.setdefault(village_id, set()).add(code)
+    failures = Counter()
+    for assessment_id, given in judgements.items():
+        verdict = evaluate(rule, given, frozenset(occurred.get(villages[assessment_id], ())))
+        failures.update(reason.key for reason in verdict.reasons if reason.key)
+    by_key = {c.key: c for c in criteria}
+    return [(by_key[key], count) for key, count in failures.most_common()]
+
+
+@dataclass
+class TownDashboard:
+    campaign: Campaign | None
+    rows: list
+    rates: object
+    history: list
+    failures: list
+    open_orders: int
+    overdue_orders: int
+    incidents: list
+    deadlines: list
+    state_counts: dict
+
+
+def town_dashboard(town, today):
+    campaign = latest_campaign(town)
+    open_statuses = [RectificationOrder.Status.OPEN, RectificationOrder.Status.REPORTED]
+    orders = RectificationOrder.objects.filter(village__town=town).aggregate(
+        open=Count("id", filter=Q(status__in=open_statuses)),
+        overdue=Count("id", filter=RectificationOrder.overdue_q(today)),
+    )
+    deadlines = [
+        (order.deadline, f"{order.village.name}整改期限：{order.problem[:20]}", order)
+        for order in RectificationOrder.objects.filter(
+            village__town=town,
+            status=RectificationOrder.Status.OPEN,
+            deadline__gte=today,
+            deadline__lte=today + UPCOMING,
+        ).select_related("village")
+    ]
+    history = rates_history(town)
+    if campaign is None:
+        return TownDashboard(
+            None, [], None, history, [], orders["open"], orders["overdue"], [], deadlines, {}
+        )
+    for due, label in (
+        (campaign.self_assessment_due, "村(社区)自评截止"),
+        (campaign.town_assessment_due, "镇级考核截止"),
+        (campaign.city_review_due, "市级复核截止"),
+    ):
+        if today <= due <= today + UPCOMING:
+            deadlines.append((due, label, None))
+    deadlines.sort(key=lambda item: item[0])
+    sampled = set(
+        SampleEntry.objects.filter(sample__campaign=campaign, sample__is_current=True).values_list(
+            "assessment_id", flat=True
+        )
+    )
+    titles = {
+        title.village_id: title
+        for title in Title.objects.filter(
+            village__town=town, kind=Title.Kind.SAFE_VILLAGE, first_year=campaign.year
+        )
+    }
+    board = campaign_board(campaign)
+    rows = [
+        {
+            "assessment": assessment,
+            "overdue": assessment.is_overdue(today),
+            "sampled": assessment.pk in sampled,
+            "title": titles.get(assessment.village_id),
+        }
+        for assessment in board
+    ]
+    state_counts = Counter(assessment.get_status_display() for assessment in board)
+    incidents = list(
+        Incident.objects.filter(village__town=town, occurred_on__year=campaign.year)
+        .select_related("village", "category")
+        .order_by("-occurred_on")[:20]
+    )
+    return TownDashboard(
+        campaign=campaign,
+        rows=rows,
+        rates=count_rates(
+            [(a.town_passed, a.city_passed, a.result_passed) for a in board],
+            target_ratio_for(town),
+        ),
+        history=history,
+        failures=failing_criteria(campaign),
+        open_orders=orders["open"],
+        overdue_orders=orders["overdue"],
+        incidents=incidents,
+        deadlines=deadlines,
+        state_counts=dict(state_counts),
+    )
+
+
+SORT_KEYS = {
+    "pass_rate": lambda rates: rates.pass_rate.value,
+    "review_pass_rate": lambda rates: rates.review_pass_rate.value,
+    "holding_rate": lambda rates: rates.holding_rate.value,
+}
+
+
+def region_ranking(region, year, sort=None):
+    """Each child region of `region` with its rates for the year, and the region's sum."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
+    counts = (
+        Assessment.objects.filter(
+            kind=Assessment.Kind.YEARLY,
+            campaign__year=year,
+            campaign__town__path__startswith=region.path,
+        )
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .values("campaign__town__path")
+        .annotate(
+            total=Count("id"),
+            passed=Count("id", filter=Q(town_passed=True)),
+            reviewed=Count("id", filter=Q(city_passed__isnull=False)),
+            review_passed=Count("id", filter=Q(city_passed=True)),
+            holding=Count("id", filter=Q(result_passed=True)),
+        )
+    )
+    empty = count_rates([], target)
+    sums = {child.pk: empty for child in children}
+    for row in counts:
+        child = next((c for c in children if row["campaign__town__path"].startswith(c.path)), None)
+        if child is None:
+            continue
+        sums[child.pk] = sums[child.pk] + type(empty)(
+            total=row["total"],
+            passed=row["passed"],
+            reviewed=row["reviewed"],
+            review_passed=row["review_passed"],
+            holding=row["holding"],
+            target=target,
+        )
+    rows = [(child, sums[child.pk]) for child in children]
+    if sort in SORT_KEYS:
+        rows.sort(
+            key=lambda row: (SORT_KEYS[sort](row[1]) is None, -(SORT_KEYS[sort](row[1]) or 0))
+        )
+    total = sum((rates for _, rates in rows), empty)
+    return rows, total
