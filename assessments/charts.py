@@ -24,7 +24,7 @@ def rates_over_years(series, target, label):
 
     `series` maps a line name to [(year, percent or None), …] in year order.
     """
-    width, height, left, right, top, bottom = 560, 240, 44, 110, 16, 28
+    width, height, left, right, top, bottom = 560, 260, 44, 70, 16, 48
     years = sorted({year for points in series.values() for year, _ in points})
     if not years:
         return _svg(width, 60, label, f'<text x="10" y="30" fill="{MUTED}">暂无数据</text>')
@@ -54,7 +54,7 @@ def rates_over_years(series, target, label):
     )
     for year in years:
         parts.append(
-            f'<text x="{x(year):.1f}" y="{height - 8}" text-anchor="middle" '
+            f'<text x="{x(year):.1f}" y="{height - 30}" text-anchor="middle" '
             f'fill="{MUTED}">{year}</text>'
         )
     colours = ["#1565c0", "#2e7d32", "#ef6c00"]
@@ -71,10 +71,10 @@ def rates_over_years(series, target, label):
                 f'<circle cx="{x(year):.1f}" cy="{y(percent):.1f}" r="3.5" fill="{colour}">'
                 f"<title>{escape(name)} {year}年：{percent}%</title></circle>"
             )
-        legend_y = top + 16 + index * 18
+        legend_x = left + index * 110
         parts.append(
-            f'<rect x="{width - right + 38}" y="{legend_y - 9}" width="10" height="10" '
-            f'fill="{colour}"/><text x="{width - right + 52}" y="{legend_y}" '
+            f'<rect x="{legend_x}" y="{height - 15}" width="10" height="10" '
+            f'fill="{colour}"/><text x="{legend_x + 14}" y="{height - 6}" '
             f'fill="{INK}">{escape(name)}</text>'
         )
     return _svg(width, height, label, "".join(parts))

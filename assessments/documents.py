@@ -1,6 +1,7 @@
 """Contexts of the printed documents; rendering itself is pingan.pdf.render_pdf."""
 
-from assessments.models import RectificationOrder
+from assessments.models import Answer, Evidence, Finding, RectificationOrder
+from assessments.selectors import criteria_of
 
 
 def chinese_date(day):
@@ -119,3 +120,51 @@ def certificate_pages(titles):
             }
         )
     return pages
+
+
+def _judgement_text(criterion, item):
+    if item is None:
+        return "—"
+    if criterion.kind == "veto":
+        value = {True: "已发生", False: "未发生"}.get(item.veto_occurred, "未作答")
+    elif criterion.kind == "requirement":
+        value = {True: "达标", False: "未达标"}.get(item.met, "未作答")
+    elif criterion.kind == "threshold":
+        value = "未填写" if item.value is None else f"{item.value.normalize():f}{criterion.unit}"
+    else:
+        value = "未评分" if item.score is None else f"{item.score.normalize():f}分"
+    note = getattr(item, "narrative", "") or getattr(item, "comment", "")
+    return f"{value}；{note}" if note else value
+
+
+def assessment_reports(assessments):
+    """考评报告 pages: every criterion with the village's answer, the town's and the city's
+    findings and the evidence list, for any number of assessments in a fixed number of queries."""
+    assessments = list(assessments)
+    ids = [a.pk for a in assessments]
+    criteria_by_standard = {}
+    answers, findings, evidence = {}, {}, {}
+    for answer in Answer.objects.filter(assessment_id__in=ids):
+        answers[(answer.assessment_id, answer.criterion_id)] = answer
+    for finding in Finding.objects.filter(assessment_id__in=ids):
+        findings[(finding.assessment_id, finding.criterion_id, finding.stage)] = finding
+    for item in Evidence.objects.filter(assessment_id__in=ids, withdrawn_at__isnull=True):
+        evidence.setdefault((item.assessment_id, item.criterion_id), []).append(item.original_name)
+    reports = []
+    for assessment in assessments:
+        if assessment.standard_id not in criteria_by_standard:
+            criteria_by_standard[assessment.standard_id] = criteria_of(assessment.standard)
+        rows = []
+        for criterion in criteria_by_standard[assessment.standard_id]:
+            key = (assessment.pk, criterion.pk)
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "answer": _judgement_text(criterion, answers.get(key)),
+                    "town": _judgement_text(criterion, findings.get((*key, "town"))),
+                    "city": _judgement_text(criterion, findings.get((*key, "city"))),
+                    "evidence": evidence.get(key, []),
+                }
+            )
+        reports.append({"assessment": assessment, "rows": rows})
+    return reports

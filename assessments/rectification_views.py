@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import services
+from assessments.documents import chinese_date
 from assessments.forms import (
     BulletinForm,
     InspectionFindingForm,
@@ -28,6 +29,8 @@ from assessments.selectors import (
     visible_inspections,
     visible_orders,
 )
+from pingan.pdf import render_pdf
+from pingan.responses import pdf_download
 from villages.errors import InvalidInput
 from villages.models import Region
 from villages.rules import require_permission
@@ -283,3 +286,20 @@ def bulletin_pdf(request, bulletin_id):
         filename=f"{bulletin.title}.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+def order_notice_pdf(request, order_id):
+    order = access_order_by_id(request.user, order_id)
+    village = order.village
+    pdf = render_pdf(
+        "documents/rectification_notice.html",
+        {
+            "order": order,
+            "unit": "社区" if village.kind == village.Kind.COMMUNITY else "村",
+            "inspected_on": chinese_date(order.inspection_finding.inspection.inspected_on),
+            "deadline": chinese_date(order.deadline),
+            "issued_on": chinese_date(timezone.localtime(order.created_at).date()),
+        },
+    )
+    return pdf_download(pdf, f"限期整改通知书-{village.name}.pdf")

@@ -169,4 +169,19 @@ urlpatterns = [
         dashboard_views.region_dashboard_view,
         name="region_dashboard",
     ),
+    path(
+        "assessments/<int:assessment_id>/report.pdf",
+        views.assessment_report_pdf,
+        name="assessment_report_pdf",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/reports.pdf",
+        views.campaign_reports_pdf,
+        name="campaign_reports_pdf",
+    ),
+    path(
+        "rectifications/<int:order_id>/notice.pdf",
+        rectification_views.order_notice_pdf,
+        name="order_notice_pdf",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import services
-from assessments.documents import pass_list_document
+from assessments.documents import assessment_reports, pass_list_document
 from assessments.errors import IncompleteAssessment
 from assessments.forms import (
     AnswerForm,
@@ -34,6 +34,7 @@ from assessments.selectors import (
     current_assessment_of_secretary,
     judged_criteria_count,
     latest_return_comments,
+    visible_assessments,
     visible_campaigns,
     visible_standards,
     workspace_parts,
@@ -729,3 +730,34 @@ def campaign_file(request, campaign_id):
     services.file_campaign(actor=request.user, campaign_id=campaign.pk)
     messages.success(request, "达标名单已报市委平安办备案，名单已锁定。")
     return redirect("assessments:campaign_detail", campaign.pk)
+
+
+def _reports_pdf(assessments, filename):
+    return pdf_download(
+        render_pdf(
+            "documents/assessment_report.html", {"reports": assessment_reports(assessments)}
+        ),
+        filename,
+    )
+
+
+@login_required
+def assessment_report_pdf(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    return _reports_pdf(
+        [assessment], f"{assessment.village.name}{assessment.campaign.year}年度考评报告.pdf"
+    )
+
+
+@login_required
+def campaign_reports_pdf(request, campaign_id):
+    """Every village's report of the campaign that the user may see, in one PDF."""
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    assessments = (
+        visible_assessments(request.user)
+        .filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
+        .order_by("village__code")
+    )
+    return _reports_pdf(
+        assessments, f"{campaign.town.name}{campaign.year}年度各村(社区)考评报告.pdf"
+    )
