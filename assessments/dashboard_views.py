@@ -18,7 +18,7 @@ from assessments.selectors import (
 )
 from assessments.services import missing_for_submission
 from villages.models import Region
-from villages.rules import home_region_of, home_village_of, region_in_scope
+from villages.rules import home_region_of, home_village_of
 
 STATE_COLOURS = {
     "未开始": "#9aa0a6",
@@ -45,10 +45,9 @@ def home(request):
 
 
 def _region_in_reach(user, region_id, levels):
+    """A region whose dashboard the user may read: at or below one of their regional roles."""
     region = Region.objects.filter(pk=region_id, level__in=levels).select_related("parent").first()
-    if region is None or not (
-        user.has_perm("villages.use_admin_site") or region_in_scope(user, region)
-    ):
+    if region is None or not user.has_perm("villages.view_region_dashboard", region):
         raise Http404("未找到该区划。")
     return region
 

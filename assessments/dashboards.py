@@ -70,6 +70,7 @@ def failing_criteria(campaign):
         village__town=campaign.town,
         occurred_on__year=campaign.year,
         status=Incident.Status.RECORDED,
+        category__disqualifying=True,
     ).values_list("village_id", "category__code"):
         occurred.setdefault(village_id, set()).add(code)
     failures = Counter()

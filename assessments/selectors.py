@@ -174,11 +174,14 @@ def judged_criteria_count(standard):
     return Criterion.objects.filter(standard=standard).exclude(kind=Criterion.Kind.GROUP).count()
 
 
-def campaign_board(campaign):
-    """Every assessment of the campaign with its answered count, in village order."""
+def campaign_board(campaign, user=None):
+    """The campaign's yearly assessments (those the user may see, when given) with their
+    answered count, in village order."""
+    queryset = Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
+    if user is not None:
+        queryset = _scoped(queryset, village_scope(user, "village__"))
     assessments = list(
-        Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
-        .select_related("village")
+        queryset.select_related("village")
         .annotate(answered=Count("answers", filter=Answer.complete_q("answers__")))
         .order_by("village__code")
     )

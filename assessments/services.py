@@ -1374,10 +1374,13 @@ def _grant_yearly_titles(campaign, actor):
 
 
 def occurred_categories(village, year):
-    """Codes of the categories of the village's standing incidents in the year."""
+    """Codes of the disqualifying categories of the village's standing incidents in the year."""
     return frozenset(
         Incident.objects.filter(
-            village=village, occurred_on__year=year, status=Incident.Status.RECORDED
+            village=village,
+            occurred_on__year=year,
+            status=Incident.Status.RECORDED,
+            category__disqualifying=True,
         ).values_list("category__code", flat=True)
     )
 

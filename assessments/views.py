@@ -97,7 +97,7 @@ def campaign_detail(request, campaign_id):
     pass_list = PassList.objects.filter(campaign=campaign).first()
     rows = []
     counts = dict.fromkeys([*Assessment.Status.labels, "逾期"], 0)
-    for assessment in campaign_board(campaign):
+    for assessment in campaign_board(campaign, request.user):
         overdue = assessment.is_overdue(today)
         counts[assessment.get_status_display()] += 1
         counts["逾期"] += overdue

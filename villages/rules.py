@@ -91,6 +91,11 @@ def region_in_scope(user, region):
     )
 
 
+@rules.predicate
+def region_under_regional_role(user, region):
+    return region is not None and holds_role_over_region(user, region, REGIONAL_ROLES)
+
+
 def village_scope(user, prefix=""):
     """A Q over villages (reached through `prefix`) the user may see; None means all."""
     if is_administrator(user):
@@ -129,6 +134,7 @@ rules.add_perm("villages.list_villages", is_administrator | has_regional_role)
 rules.add_perm("villages.view_village", is_administrator | village_in_scope)
 rules.add_perm("villages.use_admin_site", is_administrator)
 rules.add_perm("villages.view_region", is_administrator | region_in_scope)
+rules.add_perm("villages.view_region_dashboard", is_administrator | region_under_regional_role)
 
 
 def require_permission(user, permission, obj=None):
