@@ -133,6 +133,7 @@ def home_village_of(user):
 rules.add_perm("villages.list_villages", is_administrator | has_regional_role)
 rules.add_perm("villages.view_village", is_administrator | village_in_scope)
 rules.add_perm("villages.use_admin_site", is_administrator)
+rules.add_perm("villages.import_villages", is_administrator)
 rules.add_perm("villages.view_region", is_administrator | region_in_scope)
 rules.add_perm("villages.view_region_dashboard", is_administrator | region_under_regional_role)
 

@@ -6,5 +6,8 @@ app_name = "villages"
 
 urlpatterns = [
     path("", views.village_list, name="list"),
+    path("import/", views.village_import, name="import"),
+    path("import/template.xlsx", views.village_import_template, name="import_template"),
+    path("export.xlsx", views.village_export, name="export"),
     path("<int:village_id>/", views.village_detail, name="detail"),
 ]

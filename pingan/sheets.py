@@ -1,0 +1,107 @@
+"""Reading the spreadsheets offices upload: refuse what is not a plain .xlsx table.
+
+openpyxl parses the XML through defusedxml when it is installed (it is a dependency of
+the project), so a hostile workbook cannot expand entities.
+"""
+
+import io
+import zipfile
+
+import tablib
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from villages.errors import InvalidInput
+
+MAX_ROWS = 100_000
+
+
+class SheetRefused(InvalidInput):
+    """An upload refused as a whole or row by row; `problems` lists every message."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("；".join(self.problems[:20]))
+
+
+def read_table(upload, headers):
+    """The first sheet as a tablib.Dataset with exactly `headers`, or SheetRefused.
+
+    Rows entirely empty are skipped; each kept row remembers its Excel row number in
+    `dataset.row_numbers`.
+    """
+    if upload is None or upload.size == 0:
+        raise SheetRefused(["文件为空，请上传填写好的 .xlsx 表格。"])
+    upload.seek(0)
+    try:
+        workbook = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise SheetRefused(
+            ["文件不是有效的 Excel 工作簿(.xlsx)，请在 Excel 或 WPS 中“另存为”.xlsx 后再上传。"]
+        ) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows()
+    header_cells = next(rows, None)
+    found = [
+        str(cell.value).strip() if cell.value is not None else "" for cell in header_cells or []
+    ]
+    while found and not found[-1]:
+        found.pop()
+    if found != list(headers):
+        missing = [name for name in headers if name not in found]
+        extra = [name for name in found if name and name not in headers]
+        detail = []
+        if missing:
+            detail.append("缺少“" + "”“".join(missing) + "”列")
+        if extra:
+            detail.append("多出“" + "”“".join(extra) + "”列")
+        if not detail:
+            detail.append("列的顺序与模板不同")
+        raise SheetRefused(
+            ["第1行(表头)不正确：" + "，".join(detail) + "。请下载模板，按模板的表头填写。"]
+        )
+    dataset = tablib.Dataset(headers=list(headers))
+    dataset.row_numbers = []
+    problems = []
+    for cells in rows:
+        values = []
+        for column, cell in enumerate(cells[: len(headers)], start=1):
+            if cell.data_type == "f":
+                problems.append(
+                    f"第{cell.row}行“{headers[column - 1]}”列({get_column_letter(column)}"
+                    f"{cell.row})是公式，请改为直接填写数值或文字。"
+                )
+            value = cell.value
+            values.append(value.strip() if isinstance(value, str) else value)
+        values += [None] * (len(headers) - len(values))
+        if all(value in (None, "") for value in values):
+            continue
+        if len(dataset) >= MAX_ROWS:
+            raise SheetRefused([f"表格超过 {MAX_ROWS} 行，请分批导入。"])
+        dataset.append(values)
+        dataset.row_numbers.append(cells[0].row)
+    workbook.close()
+    if problems:
+        raise SheetRefused(problems)
+    if not len(dataset):
+        raise SheetRefused(["表格只有表头，没有数据行。"])
+    return dataset
+
+
+def write_table(title, headers, rows):
+    """An .xlsx with a bold header row and the given rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 4)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
