@@ -4,6 +4,7 @@ from assessments import (
     dashboard_views,
     rectification_views,
     review_views,
+    sheet_views,
     title_views,
     views,
 )
@@ -183,5 +184,17 @@ urlpatterns = [
         "rectifications/<int:order_id>/notice.pdf",
         rectification_views.order_notice_pdf,
         name="order_notice_pdf",
+    ),
+    path("exports/<slug:name>.xlsx", sheet_views.export_list, name="export_list"),
+    path(
+        "campaigns/<int:campaign_id>/exports/<slug:name>.xlsx",
+        sheet_views.export_campaign,
+        name="export_campaign",
+    ),
+    path("incidents/import/", sheet_views.incident_import, name="incident_import"),
+    path(
+        "campaigns/<int:campaign_id>/findings/import/",
+        sheet_views.finding_import,
+        name="finding_import",
     ),
 ]

@@ -5,9 +5,13 @@ the project), so a hostile workbook cannot expand entities.
 """
 
 import io
+import uuid
 import zipfile
+from pathlib import Path
 
 import tablib
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -105,3 +109,35 @@ def write_table(title, headers, rows):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class StagedUploads:
+    """A previewed upload kept under the media root until the user confirms it."""
+
+    def __init__(self, request, key):
+        self.request = request
+        self.key = f"staged_upload:{key}"
+
+    def _path(self, token):
+        return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+
+    def keep(self, upload):
+        token = uuid.uuid4().hex
+        path = self._path(token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        upload.seek(0)
+        path.write_bytes(upload.read())
+        self.request.session[self.key] = {"token": token, "name": upload.name}
+        return token
+
+    def take(self, token):
+        """The kept upload for this token, or None when it expired or was forged."""
+        staged = self.request.session.get(self.key) or {}
+        if not token or staged.get("token") != token or not self._path(token).exists():
+            return None
+        path = self._path(token)
+        return SimpleUploadedFile(staged["name"], path.read_bytes())
+
+    def discard(self, token):
+        self._path(token).unlink(missing_ok=True)
+        self.request.session.pop(self.key, None)

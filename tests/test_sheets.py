@@ -1,0 +1,185 @@
+"""Campaign sheets: incidents from a case system, town findings, exports that re-import."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import services
+from assessments.imports import FINDING_HEADERS, INCIDENT_HEADERS, import_findings, import_incidents
+from assessments.models import Finding, Incident, Title
+from assessments.selectors import criteria_of
+from pingan.sheets import SheetRefused
+from tests.helpers import answer_everything
+
+
+def workbook(headers, rows):
+    book = openpyxl.Workbook()
+    book.active.append(headers)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("表.xlsx", buffer.getvalue())
+
+
+def test_incidents_import_revokes_like_a_hand_entry(people, standards, xingou, cuiwang):
+    title = Title.objects.create(
+        village=xingou,
+        kind=Title.Kind.SAFE_VILLAGE,
+        first_year=2024,
+        last_year=2024,
+        certificate_number="429006104-2024-001",
+        certificate_date=date(2024, 12, 31),
+        issuer="中共汪场镇委员会",
+    )
+    rows = [
+        [xingou.code, "新沟村", "命案", "2024-11-05", "一起命案", "天公刑〔2024〕88号"],
+        [cuiwang.code, "崔王村", "黄赌毒案件", date(2024, 6, 1), "赌博", ""],
+    ]
+    preview = import_incidents(
+        actor=people["town_office"], upload=workbook(INCIDENT_HEADERS, rows), dry_run=True
+    )
+    assert preview.applied == 2 and preview.notes == ["第2行：新沟村撤销称号 1 个"]
+    assert not Incident.objects.exists()
+    title.refresh_from_db()
+    assert title.status == Title.Status.VALID
+    import_incidents(
+        actor=people["town_office"], upload=workbook(INCIDENT_HEADERS, rows), dry_run=False
+    )
+    title.refresh_from_db()
+    assert Incident.objects.count() == 2 and title.status == Title.Status.REVOKED
+
+
+def test_incident_sheet_refusals_change_nothing(people, standards, xingou):
+    rows = [
+        [xingou.code, "新沟村", "命案", "2024-11-05", "一起命案", ""],
+        ["429006104999", "无此村", "命案", "2024-11-05", "x", ""],
+        [xingou.code, "新沟村", "不存在的类别", "昨天", "x", ""],
+    ]
+    with pytest.raises(SheetRefused) as refused:
+        import_incidents(
+            actor=people["town_office"], upload=workbook(INCIDENT_HEADERS, rows), dry_run=False
+        )
+    problems = refused.value.problems
+    assert any(p.startswith("第3行“统计用区划代码”列") for p in problems)
+    assert any(p.startswith("第4行“案事件类别”列") for p in problems)
+    assert any(p.startswith("第4行“发生日期”列") for p in problems)
+    assert not Incident.objects.exists()
+
+
+def test_a_service_refusal_undoes_every_row(people, standards, xingou, cuiwang):
+    rows = [
+        [xingou.code, "新沟村", "命案", "2024-11-05", "一起命案", ""],
+        [cuiwang.code, "崔王村", "命案", "2999-01-01", "未来", ""],
+    ]
+    with pytest.raises(SheetRefused) as refused:
+        import_incidents(
+            actor=people["town_office"], upload=workbook(INCIDENT_HEADERS, rows), dry_run=False
+        )
+    assert refused.value.problems == ["第3行：发生日期不能晚于今天。"]
+    assert not Incident.objects.exists()
+
+
+def test_town_findings_from_paper(people, campaign, xingou):
+    assessment = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    judged = [c for c in criteria_of(campaign.standard) if c.is_judged]
+    rows = [
+        [xingou.code, "新沟村", c.key, c.title, "同意", "", ""]
+        for c in judged
+        if c.key != "technical-prevention.cameras"
+    ]
+    rows.append(
+        [xingou.code, "新沟村", "technical-prevention.cameras", "探头", "不同意", "3", "仅3个"]
+    )
+    import_findings(
+        actor=people["town_office"],
+        campaign=campaign,
+        upload=workbook(FINDING_HEADERS, rows),
+        dry_run=False,
+    )
+    assert assessment.findings.filter(stage=Finding.Stage.TOWN).count() == 22
+    cameras = assessment.findings.get(criterion__key="technical-prevention.cameras")
+    assert (cameras.agrees, str(cameras.value)) == (False, "3.00")
+
+    rows[0][4] = "也许"
+    with pytest.raises(SheetRefused) as refused:
+        import_findings(
+            actor=people["town_office"],
+            campaign=campaign,
+            upload=workbook(FINDING_HEADERS, rows),
+            dry_run=False,
+        )
+    assert refused.value.problems == ["第2行“结论”列应为“同意”或“不同意”，现为“也许”。"]
+
+
+def test_exports_follow_permissions_and_re_import(client, people, campaign, xingou, cuiwang):
+    for village, secretary in [(xingou, people["secretary"])]:
+        assessment = campaign.assessments.get(village=village)
+        answer_everything(secretary, assessment)
+        services.submit_assessment(actor=secretary, assessment_id=assessment.pk)
+        services.save_findings(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            findings=[
+                {"criterion_id": c.pk, "agrees": True}
+                for c in criteria_of(campaign.standard)
+                if c.is_judged
+            ],
+        )
+    client.force_login(people["town_office"])
+    response = client.get(reverse("assessments:export_campaign", args=[campaign.pk, "findings"]))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert list(rows[0]) == FINDING_HEADERS and len(rows) == 23
+    outcome = import_findings(
+        actor=people["town_office"],
+        campaign=campaign,
+        upload=SimpleUploadedFile("导出.xlsx", response.content),
+        dry_run=True,
+    )
+    assert outcome.applied == 22
+
+    results = client.get(reverse("assessments:export_campaign", args=[campaign.pk, "assessments"]))
+    sheet = list(
+        openpyxl.load_workbook(io.BytesIO(results.content)).active.iter_rows(values_only=True)
+    )
+    assert sheet[0][:3] == ("统计用区划代码", "村(社区)", "自评状态") and len(sheet) == 18
+
+    client.force_login(people["secretary"])
+    own = client.get(reverse("assessments:export_campaign", args=[campaign.pk, "assessments"]))
+    names = [
+        row[1]
+        for row in openpyxl.load_workbook(io.BytesIO(own.content)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    assert names == ["新沟村"]
+    for name in ["titles", "incidents", "orders"]:
+        assert client.get(reverse("assessments:export_list", args=[name])).status_code == 200
+    assert client.get(reverse("assessments:export_list", args=["passwords"])).status_code == 404
+
+
+def test_import_pages(client, people, standards, xingou):
+    client.force_login(people["town_office"])
+    template = client.get(reverse("assessments:incident_import") + "?template=1")
+    assert [
+        c.value for c in openpyxl.load_workbook(io.BytesIO(template.content)).active[1]
+    ] == INCIDENT_HEADERS
+    rows = [[xingou.code, "新沟村", "命案", "2024-11-05", "一起命案", ""]]
+    preview = client.post(
+        reverse("assessments:incident_import"), {"file": workbook(INCIDENT_HEADERS, rows)}
+    )
+    assert preview.status_code == 200 and not Incident.objects.exists()
+    client.post(
+        reverse("assessments:incident_import"), {"confirm": "1", "token": preview.context["token"]}
+    )
+    assert Incident.objects.count() == 1
+    client.force_login(people["secretary"])
+    assert client.get(reverse("assessments:incident_import")).status_code == 403
