@@ -48,9 +48,12 @@ class RegionByCode(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
+        code = str(value)
         if self.known is None:
             self.known = {region.code: region for region in Region.objects.all()}
-        return self.known[str(value)]
+        if code not in self.known:
+            self.known[code] = Region.objects.get(code=code)
+        return self.known[code]
 
 
 class RegionResource(resources.ModelResource):
@@ -66,9 +69,6 @@ class RegionResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
-
-    def before_import_row(self, row, **kwargs):
-        self.fields["parent"].widget.known = None
 
 
 class VillageResource(resources.ModelResource):
@@ -244,8 +244,6 @@ def import_villages(*, actor, upload, dry_run, source=""):
         if problems:
             transaction.set_rollback(True)
             raise SheetRefused(problems)
-        for region in Region.objects.filter(code__in=[row[0] for row in regions]):
-            region.save()
         village_result = VillageResource().import_data(villages, use_transactions=False)
         problems = _refusals(village_result, village_rows)
         if problems:
