@@ -4,13 +4,22 @@ the whole sheet is one transaction, rolled back for a preview or on any refusal.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments import services
-from assessments.models import Assessment, Criterion, IncidentCategory
+from assessments.models import (
+    STANDARD_LOCKED_MESSAGE,
+    Assessment,
+    Criterion,
+    IncidentCategory,
+    Standard,
+)
+from assessments.selectors import criteria_tree
 from pingan.sheets import SheetRefused, read_table
-from villages.errors import ApplicationError
+from villages.errors import ApplicationError, NotPermitted
 from villages.models import Village
 
 INCIDENT_HEADERS = [
@@ -182,3 +191,131 @@ def finding_result_text(criterion, finding):
         return "达标" if finding.met else "未达标"
     number = finding.value if criterion.kind == Criterion.Kind.THRESHOLD else finding.score
     return "" if number is None else f"{number.normalize():f}"
+
+
+CRITERION_HEADERS = [
+    "条目标识",
+    "上级条目标识",
+    "序号",
+    "标题",
+    "条文",
+    "评判方式",
+    "对应案事件类别",
+    "比较方式",
+    "指标值",
+    "单位",
+    "满分",
+    "应提供的佐证材料",
+    "必须上传佐证",
+]
+KIND_OF_LABEL = {label: value for value, label in Criterion.Kind.choices}
+COMPARATOR_OF_SYMBOL = {
+    ">=": ">=",
+    "≥": ">=",
+    ">": ">",
+    "<=": "<=",
+    "≤": "<=",
+    "<": "<",
+    "=": "==",
+    "==": "==",
+}
+
+
+def criterion_rows(standard):
+    """A standard's criteria in the criteria import layout (parents before children)."""
+    for criterion, _depth in criteria_tree(standard):
+        yield [
+            criterion.key,
+            criterion.parent.key if criterion.parent else "",
+            criterion.number,
+            criterion.title,
+            criterion.text,
+            criterion.get_kind_display(),
+            criterion.incident_category.name if criterion.incident_category else "",
+            criterion.comparator,
+            "" if criterion.bound is None else float(criterion.bound),
+            criterion.unit,
+            "" if criterion.max_score is None else float(criterion.max_score),
+            criterion.expected_evidence,
+            "是" if criterion.evidence_required else "否",
+        ]
+
+
+def import_criteria(*, actor, standard, upload, dry_run):
+    """Add or update an editable standard version's criteria by their 条目标识."""
+    if not actor.has_perm("assessments.manage_standards"):
+        raise NotPermitted("只有系统管理员可以维护创建标准。")
+    dataset = read_table(upload, CRITERION_HEADERS)
+    categories = {c.name: c for c in IncidentCategory.objects.all()}
+    keys = [str(v or "").strip() for v in dataset["条目标识"]]
+    problems, rows = [], []
+    for values, row_number in zip(dataset.dict, dataset.row_numbers, strict=True):
+        key = str(values["条目标识"] or "").strip()
+        parent = str(values["上级条目标识"] or "").strip()
+        kind = KIND_OF_LABEL.get(str(values["评判方式"] or "").strip())
+        if keys.count(key) > 1:
+            problems.append(f"第{row_number}行“条目标识”列的 {key} 在表中重复。")
+        if kind is None:
+            problems.append(
+                f"第{row_number}行“评判方式”列应为 " + "、".join(KIND_OF_LABEL) + " 之一。"
+            )
+        if parent and parent not in keys[: len(rows)]:
+            problems.append(
+                f"第{row_number}行“上级条目标识”列的 {parent} 须在本表中且位于本行之前。"
+            )
+        category_name = str(values["对应案事件类别"] or "").strip()
+        if category_name and category_name not in categories:
+            problems.append(f"第{row_number}行“对应案事件类别”列的“{category_name}”不存在。")
+        comparator = str(values["比较方式"] or "").strip()
+        if comparator and comparator not in COMPARATOR_OF_SYMBOL:
+            problems.append(f"第{row_number}行“比较方式”列应为 ≥、>、≤、< 或 =。")
+        rows.append(
+            (row_number, key, parent, kind, categories.get(category_name), comparator, values)
+        )
+    if problems:
+        raise SheetRefused(problems)
+    outcome = SheetOutcome()
+    with transaction.atomic():
+        locked = Standard.objects.select_for_update().get(pk=standard.pk)
+        if not locked.is_editable:
+            raise SheetRefused([STANDARD_LOCKED_MESSAGE])
+        saved = {c.key: c for c in Criterion.objects.filter(standard=locked)}
+        for order, (row_number, key, parent, kind, category, comparator, values) in enumerate(
+            rows, start=1
+        ):
+            criterion = saved.get(key) or Criterion(standard=locked, key=key)
+            criterion.parent = saved.get(parent) if parent else None
+            criterion.number = str(values["序号"] or "").strip()
+            criterion.title = str(values["标题"] or "").strip()
+            criterion.text = str(values["条文"] or "").strip()
+            criterion.order = order
+            criterion.kind = kind
+            criterion.incident_category = category
+            criterion.comparator = COMPARATOR_OF_SYMBOL.get(comparator, "")
+            criterion.bound = _optional_decimal(values["指标值"])
+            criterion.unit = str(values["单位"] or "").strip()
+            criterion.max_score = _optional_decimal(values["满分"])
+            criterion.expected_evidence = str(values["应提供的佐证材料"] or "").strip()
+            criterion.evidence_required = str(values["必须上传佐证"] or "").strip() == "是"
+            try:
+                criterion.full_clean()
+            except ValidationError as error:
+                problems.append(f"第{row_number}行：{'；'.join(error.messages)}")
+                continue
+            criterion.save()
+            saved[key] = criterion
+            outcome.applied += 1
+        if problems or dry_run:
+            transaction.set_rollback(True)
+    if problems:
+        raise SheetRefused(problems)
+    return outcome
+
+
+def _optional_decimal(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value

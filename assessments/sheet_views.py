@@ -8,14 +8,17 @@ from django.urls import reverse
 
 from assessments import exports
 from assessments.imports import (
+    CRITERION_HEADERS,
     FINDING_HEADERS,
     INCIDENT_EXAMPLE,
     INCIDENT_HEADERS,
+    criterion_rows,
+    import_criteria,
     import_findings,
     import_incidents,
 )
 from assessments.models import Campaign
-from assessments.selectors import access_campaign_by_id
+from assessments.selectors import access_campaign_by_id, access_standard_by_id
 from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
 from villages.rules import require_permission
@@ -123,4 +126,25 @@ def finding_import(request, campaign_id):
         template=request.path + "?template=1",
         title=f"导入{campaign}镇级考核意见",
         back_url=reverse("assessments:campaign_detail", args=[campaign.pk]),
+    )
+
+
+@login_required
+def criteria_import(request, standard_id):
+    standard = access_standard_by_id(request.user, standard_id)
+    require_permission(request.user, "assessments.manage_standards")
+    if "template" in request.GET:
+        return xlsx_download(
+            write_table("标准条目", CRITERION_HEADERS, criterion_rows(standard)),
+            f"{standard.name}第{standard.version}版条目.xlsx",
+        )
+    return _sheet_import(
+        request,
+        key=f"criteria-{standard.pk}",
+        run=lambda upload, dry_run: import_criteria(
+            actor=request.user, standard=standard, upload=upload, dry_run=dry_run
+        ),
+        template=request.path + "?template=1",
+        title=f"导入“{standard}”的条目",
+        back_url=reverse("assessments:standard_detail", args=[standard.pk]),
     )

@@ -197,4 +197,9 @@ urlpatterns = [
         sheet_views.finding_import,
         name="finding_import",
     ),
+    path(
+        "standards/<int:standard_id>/criteria/import/",
+        sheet_views.criteria_import,
+        name="criteria_import",
+    ),
 ]

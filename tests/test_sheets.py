@@ -1,6 +1,7 @@
 """Campaign sheets: incidents from a case system, town findings, exports that re-import."""
 
 import io
+import subprocess
 from datetime import date
 
 import openpyxl
@@ -9,7 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import services
-from assessments.imports import FINDING_HEADERS, INCIDENT_HEADERS, import_findings, import_incidents
+from assessments.imports import (
+    CRITERION_HEADERS,
+    FINDING_HEADERS,
+    INCIDENT_HEADERS,
+    import_criteria,
+    import_findings,
+    import_incidents,
+)
 from assessments.models import Finding, Incident, Title
 from assessments.selectors import criteria_of
 from pingan.sheets import SheetRefused
@@ -183,3 +191,123 @@ def test_import_pages(client, people, standards, xingou):
     assert Incident.objects.count() == 1
     client.force_login(people["secretary"])
     assert client.get(reverse("assessments:incident_import")).status_code == 403
+
+
+def test_criteria_export_re_imports_into_a_new_version(client, people, standards):
+    safe_village = standards[0]
+    client.force_login(people["administrator"])
+    exported = client.get(
+        reverse("assessments:criteria_import", args=[safe_village.pk]) + "?template=1"
+    ).content
+    copy = services.copy_standard_as_new_version(
+        actor=people["administrator"], standard_id=safe_village.pk
+    )
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    cameras = next(row for row in rows if row[0] == "technical-prevention.cameras")
+    cameras[8] = 8
+    rows.append(
+        [
+            "county.rubric",
+            "",
+            "八",
+            "县级特色项目",
+            "有特色",
+            "评分项",
+            "",
+            "",
+            "",
+            "",
+            10,
+            "",
+            "否",
+        ]
+    )
+    outcome = import_criteria(
+        actor=people["administrator"],
+        standard=copy,
+        upload=workbook(rows[0], rows[1:]),
+        dry_run=False,
+    )
+    assert outcome.applied == len(rows) - 1
+    assert copy.criteria.get(key="technical-prevention.cameras").bound == 8
+    assert copy.criteria.get(key="county.rubric").max_score == 10
+    assert safe_village.criteria.get(key="technical-prevention.cameras").bound == 5
+
+
+def test_criteria_import_refuses_a_pinned_version_and_bad_rows(people, standards):
+    safe_village = standards[0]
+    services.pin_standard(actor=people["administrator"], standard_id=safe_village.pk, reason="启用")
+    rows = [["x.one", "", "一", "标题", "", "达标要求", "", "", "", "", "", "", "否"]]
+    with pytest.raises(SheetRefused, match="复制为新版本"):
+        import_criteria(
+            actor=people["administrator"],
+            standard=safe_village,
+            upload=workbook(CRITERION_HEADERS, rows),
+            dry_run=False,
+        )
+    copy = services.copy_standard_as_new_version(
+        actor=people["administrator"], standard_id=safe_village.pk
+    )
+    bad = [
+        ["x.one", "x.missing", "一", "标题", "", "达标要求", "", "", "", "", "", "", "否"],
+        ["x.two", "", "二", "标题", "", "猜测", "", "", "", "", "", "", "否"],
+        ["x.three", "", "三", "数量", "", "数量指标", "", "", "", "", "", "", "否"],
+    ]
+    before = copy.criteria.count()
+    with pytest.raises(SheetRefused) as refused:
+        import_criteria(
+            actor=people["administrator"],
+            standard=copy,
+            upload=workbook(CRITERION_HEADERS, bad),
+            dry_run=False,
+        )
+    problems = refused.value.problems
+    assert any(p.startswith("第2行“上级条目标识”") for p in problems)
+    assert any(p.startswith("第3行“评判方式”") for p in problems)
+    assert copy.criteria.count() == before
+
+
+def test_exported_campaign_opens_in_libreoffice_and_re_imports(
+    client, people, campaign, xingou, tmp_path
+):
+    assessment = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    judged = [c for c in criteria_of(campaign.standard) if c.is_judged]
+    services.save_findings(
+        actor=people["town_office"],
+        assessment_id=assessment.pk,
+        findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+    )
+    client.force_login(people["town_office"])
+    content = client.get(
+        reverse("assessments:export_campaign", args=[campaign.pk, "findings"])
+    ).content
+    path = tmp_path / "考核意见.xlsx"
+    path.write_bytes(content)
+    converted = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert converted.returncode == 0, converted.stderr
+    csv = (tmp_path / "考核意见.csv").read_text(encoding="utf-8")
+    assert "条目标识" in csv and "新沟村" in csv and "同意" in csv
+    outcome = import_findings(
+        actor=people["town_office"],
+        campaign=campaign,
+        upload=SimpleUploadedFile("考核意见.xlsx", content),
+        dry_run=True,
+    )
+    assert outcome.applied == 22
