@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from assessments import verdict
-from villages.models import numeric_profile_choices
+from villages.models import StateEvent, numeric_profile_choices
 
 STANDARD_LOCKED_MESSAGE = (
     "该标准版本已被创建活动启用，不能再修改；如需调整，请使用“复制为新版本”后编辑新版本。"
@@ -294,7 +294,7 @@ class Criterion(models.Model):
         )
 
 
-class StandardEvent(models.Model):
+class StandardEvent(StateEvent):
     """A recorded change of a standard version's state: pinned, or copied to a new version."""
 
     class Kind(models.TextChoices):
@@ -305,13 +305,6 @@ class StandardEvent(models.Model):
         Standard, verbose_name="标准", on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    occurred_at = models.DateTimeField("时间", auto_now_add=True)
-    from_status = models.CharField("变更前", max_length=10, blank=True)
-    to_status = models.CharField("变更后", max_length=10, blank=True)
-    reason = models.TextField("原因", blank=True)
 
     class Meta:
         verbose_name = "标准变更记录"
@@ -662,7 +655,7 @@ class Evidence(models.Model):
         return self.content_type.startswith("image/")
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(StateEvent):
     """Who moved an assessment, when, from which state to which, and why."""
 
     class Action(models.TextChoices):
@@ -682,13 +675,6 @@ class AssessmentEvent(models.Model):
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField("事项", max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    occurred_at = models.DateTimeField("时间", auto_now_add=True)
-    from_status = models.CharField("变更前", max_length=20, blank=True)
-    to_status = models.CharField("变更后", max_length=20, blank=True)
-    reason = models.TextField("原因", blank=True)
 
     class Meta:
         verbose_name = "考评变更记录"
@@ -723,17 +709,10 @@ class ReturnComment(models.Model):
         return self.text
 
 
-class CampaignEvent(models.Model):
+class CampaignEvent(StateEvent):
     campaign = models.ForeignKey(
         Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    occurred_at = models.DateTimeField("时间", auto_now_add=True)
-    from_status = models.CharField("变更前", max_length=20, blank=True)
-    to_status = models.CharField("变更后", max_length=20)
-    reason = models.TextField("原因", blank=True)
 
     class Meta:
         verbose_name = "创建活动变更记录"
@@ -948,7 +927,7 @@ class RectificationOrder(models.Model):
         )
 
 
-class RectificationEvent(models.Model):
+class RectificationEvent(StateEvent):
     class Action(models.TextChoices):
         ISSUED = "issued", "下发整改通知"
         REPORTED = "reported", "报告整改情况"
@@ -959,13 +938,6 @@ class RectificationEvent(models.Model):
         RectificationOrder, verbose_name="整改通知", on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField("事项", max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    occurred_at = models.DateTimeField("时间", auto_now_add=True)
-    from_status = models.CharField("变更前", max_length=10, blank=True)
-    to_status = models.CharField("变更后", max_length=10)
-    reason = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "整改办理记录"
@@ -1325,7 +1297,7 @@ class Incident(models.Model):
         return f"{self.village.name} {self.occurred_on:%Y-%m-%d} {self.category.name}"
 
 
-class TitleEvent(models.Model):
+class TitleEvent(StateEvent):
     """Every change of a title: granted, revoked, restored by a correction, or kept."""
 
     class Action(models.TextChoices):
@@ -1338,13 +1310,6 @@ class TitleEvent(models.Model):
         Title, verbose_name="称号", on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField("事项", max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    occurred_at = models.DateTimeField("时间", auto_now_add=True)
-    from_status = models.CharField("变更前", max_length=10, blank=True)
-    to_status = models.CharField("变更后", max_length=10)
-    reason = models.TextField("原因")
     incident = models.ForeignKey(
         Incident,
         verbose_name="所涉案事件",

@@ -5,6 +5,22 @@ from django.db import models
 from django.db.models import Q
 
 
+class StateEvent(models.Model):
+    """The record every state change leaves: who, when, from what, to what, and why."""
+
+    actor = models.ForeignKey(
+        "villages.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField("时间", auto_now_add=True)
+    from_status = models.CharField("变更前", max_length=20, blank=True)
+    to_status = models.CharField("变更后", max_length=20, blank=True)
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_at", "-id"]
+
+
 class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
