@@ -55,6 +55,7 @@ def city_overview(request):
 @login_required
 def campaign_review(request, campaign_id):
     """The city's sample of one town, its re-reviews, the rates, and the candidates."""
+    require_permission(request.user, "assessments.list_campaigns")
     campaign = access_campaign_by_id(request.user, campaign_id)
     sample = current_sample(campaign)
     entries = sample_entries(sample)
@@ -120,10 +121,11 @@ def sample_draw(request, campaign_id):
 
 @login_required
 def sample_pdf(request, campaign_id):
+    require_permission(request.user, "assessments.list_campaigns")
     campaign = access_campaign_by_id(request.user, campaign_id)
     sample = current_sample(campaign)
     if sample is None:
-        raise InvalidInput("尚未抽查。")
+        raise Http404("尚未抽查。")
     pdf = render_pdf(
         "documents/sample.html",
         {

@@ -1,0 +1,435 @@
+"""Every URL of the portal, for every role, on its own place and on another place.
+
+The URL list comes from the resolver: a new URL without a line in MATRIX fails the test.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments import services
+from assessments.models import Criterion, IncidentCategory, RecommendationList, Title
+from tests import files
+from tests.factories import RegionFactory, VillageFactory, user_with_role
+from tests.helpers import new_campaign
+from villages.models import Membership, Region
+
+Role = Membership.Role
+ROLES = [
+    "anonymous",
+    "secretary",
+    "town_office",
+    "town_leading_group",
+    "city_office",
+    "province_office",
+    "administrator",
+]
+
+ALL = (302, 200, 200, 200, 200, 200, 200)
+OTHER = (302, 404, 404, 404, 404, 404, 200)
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
+REGIONAL = (302, 403, 200, 200, 200, 200, 200)
+TOWN_OFFICE = (302, 403, 200, 403, 403, 403, 200)
+ADMIN = (302, 403, 403, 403, 403, 403, 200)
+NONE_YET = (302, 404, 404, 404, 404, 404, 404)
+
+
+def world(people, standards, wangchang, xingou):
+    """Objects of 汪场镇 (own) and of a town in another province (other)."""
+    hunan = RegionFactory(code="43", name="湖南省", level=Region.Level.PROVINCE)
+    changsha = RegionFactory(code="4301", name="长沙市", level=Region.Level.CITY, parent=hunan)
+    far_town = RegionFactory(code="430100100", name="远方镇", parent=changsha)
+    far_village = VillageFactory(code="430100100001", name="远方村", town=far_town)
+    far_secretary = user_with_role(Role.SECRETARY, far_village)
+    far_office = user_with_role(Role.TOWN_OFFICE, far_town)
+    cameras = Criterion.objects.get(standard=standards[0], key="technical-prevention.cameras")
+
+    objects = {}
+    for side, town, village, secretary, office in [
+        ("own", wangchang, xingou, people["secretary"], people["town_office"]),
+        ("other", far_town, far_village, far_secretary, far_office),
+    ]:
+        campaign = services.open_campaign(
+            actor=office,
+            campaign_id=new_campaign({"town_office": office}, town, standards[0], 2024).pk,
+        )
+        assessment = campaign.assessments.get(village=village)
+        evidence = services.add_evidence(
+            actor=secretary,
+            assessment_id=assessment.pk,
+            criterion_id=cameras.pk,
+            upload=files.jpeg(),
+        )
+        inspection = services.record_inspection(
+            actor=office,
+            village_id=village.pk,
+            inspected_on=date.today(),
+            inspectors="检查组",
+            summary="",
+            findings=[
+                {
+                    "criterion_id": cameras.pk,
+                    "met": False,
+                    "comment": "探头不足",
+                    "deadline": date.today() + timedelta(days=10),
+                }
+            ],
+        )
+        incident = services.record_incident(
+            actor=office,
+            village_id=village.pk,
+            category_id=IncidentCategory.objects.get(code="vice").pk,
+            occurred_on=date(2024, 3, 1),
+            description="案情",
+        )
+        title = Title.objects.create(
+            village=village,
+            kind=Title.Kind.SAFE_VILLAGE,
+            first_year=2023,
+            last_year=2023,
+            certificate_number=f"{village.code}-2023",
+            certificate_date=date(2023, 12, 31),
+            issuer=f"中共{town.name}委员会",
+        )
+        bulletin = services.issue_bulletin(
+            actor=office,
+            town=town,
+            document_number="汪发〔2024〕1号",
+            title="通报",
+            body="正文",
+            issuer="镇党委",
+            issued_on=date.today(),
+            villages=[village],
+        )
+        recommendation_list = RecommendationList(
+            city=town.parent,
+            year=2024,
+            document_number="天平安组〔2024〕3号",
+            title="推荐报告",
+            body="正文",
+            issuer="领导小组",
+            issued_on=date.today(),
+            issued_by=office,
+        )
+        recommendation_list.pdf.save("recommendation.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        objects[side] = {
+            "village": village,
+            "town": town,
+            "city": town.parent,
+            "campaign": campaign,
+            "assessment": assessment,
+            "criterion": cameras,
+            "evidence": evidence,
+            "inspection": inspection,
+            "order": inspection.findings.get().rectification_order,
+            "incident": incident,
+            "title": title,
+            "bulletin": bulletin,
+            "recommendation_list": recommendation_list,
+            "standard": standards[0],
+        }
+    return objects
+
+
+def url(name, *keys):
+    """A builder of the URL on one side's objects; `keys` name the objects it takes."""
+
+    def build(side):
+        return reverse(name, args=[side[key].pk for key in keys])
+
+    return build
+
+
+def fixed(name, *args):
+    return lambda side: reverse(name, args=args)
+
+
+# URL name → (builder, expected per role on own objects, expected on the other place's).
+MATRIX = {
+    "login": (fixed("login"), (200, 302, 302, 302, 302, 302, 302), None),
+    "logout": (fixed("logout"), (405,) * 7, None),
+    "home": (fixed("home"), (302, 200, 302, 302, 302, 302, 302), None),
+    "villages:list": (fixed("villages:list"), ALL, None),
+    "villages:detail": (url("villages:detail", "village"), ALL, OTHER),
+    "villages:import": (fixed("villages:import"), ADMIN, None),
+    "villages:import_template": (fixed("villages:import_template"), ADMIN, None),
+    "villages:export": (fixed("villages:export"), ALL, None),
+    "assessments:standard_list": (fixed("assessments:standard_list"), ALL, None),
+    "assessments:standard_detail": (url("assessments:standard_detail", "standard"), ALL, None),
+    "assessments:criteria_import": (url("assessments:criteria_import", "standard"), ADMIN, None),
+    "assessments:campaign_list": (fixed("assessments:campaign_list"), ALL, None),
+    "assessments:campaign_create": (fixed("assessments:campaign_create"), TOWN_OFFICE, None),
+    "assessments:campaign_detail": (url("assessments:campaign_detail", "campaign"), ALL, OTHER),
+    "assessments:campaign_open": (
+        url("assessments:campaign_open", "campaign"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:campaign_close_self_assessment": (
+        url("assessments:campaign_close_self_assessment", "campaign"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:campaign_approve": (
+        url("assessments:campaign_approve", "campaign"),
+        (302, 403, 403, 200, 403, 403, 200),
+        OTHER,
+    ),
+    "assessments:pass_list_edit": (
+        url("assessments:pass_list_edit", "campaign"),
+        TOWN_OFFICE,
+        OTHER,
+    ),
+    "assessments:pass_list_pdf": (url("assessments:pass_list_pdf", "campaign"), NONE_YET, NONE_YET),
+    "assessments:pass_list_xlsx": (
+        url("assessments:pass_list_xlsx", "campaign"),
+        NONE_YET,
+        NONE_YET,
+    ),
+    "assessments:campaign_file": (
+        url("assessments:campaign_file", "campaign"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:my_assessment": (
+        fixed("assessments:my_assessment"),
+        (302, 302, 200, 200, 200, 200, 200),
+        None,
+    ),
+    "assessments:town_assessment": (
+        url("assessments:town_assessment", "assessment"),
+        TOWN_OFFICE,
+        OTHER,
+    ),
+    "assessments:town_assessment_conclude": (
+        url("assessments:town_assessment_conclude", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:town_assessment_reopen": (
+        url("assessments:town_assessment_reopen", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:city_review": (
+        url("assessments:city_review", "assessment"),
+        (302, 403, 403, 403, 200, 403, 200),
+        OTHER,
+    ),
+    "assessments:city_review_conclude": (
+        url("assessments:city_review_conclude", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:assessment_detail": (
+        url("assessments:assessment_detail", "assessment"),
+        ALL,
+        OTHER,
+    ),
+    "assessments:assessment_plan": (
+        url("assessments:assessment_plan", "assessment"),
+        (302, 200, 403, 403, 403, 403, 200),
+        OTHER,
+    ),
+    "assessments:assessment_criterion": (
+        url("assessments:assessment_criterion", "assessment", "criterion"),
+        ALL,
+        OTHER,
+    ),
+    "assessments:evidence_upload": (
+        url("assessments:evidence_upload", "assessment", "criterion"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:assessment_submit": (
+        url("assessments:assessment_submit", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:assessment_return": (
+        url("assessments:assessment_return", "assessment"),
+        TOWN_OFFICE,
+        OTHER,
+    ),
+    "assessments:assessment_extend": (
+        url("assessments:assessment_extend", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:assessment_report_pdf": (
+        url("assessments:assessment_report_pdf", "assessment"),
+        ALL,
+        OTHER,
+    ),
+    "assessments:campaign_reports_pdf": (
+        url("assessments:campaign_reports_pdf", "campaign"),
+        ALL,
+        OTHER,
+    ),
+    "assessments:evidence_download": (url("assessments:evidence_download", "evidence"), ALL, OTHER),
+    "assessments:evidence_thumbnail": (
+        url("assessments:evidence_thumbnail", "evidence"),
+        ALL,
+        OTHER,
+    ),
+    "assessments:evidence_withdraw": (
+        url("assessments:evidence_withdraw", "evidence"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:inspection_list": (fixed("assessments:inspection_list"), REGIONAL, None),
+    "assessments:inspection_create": (fixed("assessments:inspection_create"), TOWN_OFFICE, None),
+    "assessments:inspection_detail": (
+        url("assessments:inspection_detail", "inspection"),
+        ALL,
+        OTHER,
+    ),
+    "assessments:order_list": (fixed("assessments:order_list"), ALL, None),
+    "assessments:order_detail": (url("assessments:order_detail", "order"), ALL, OTHER),
+    "assessments:order_accept": (url("assessments:order_accept", "order"), POST_ONLY, POST_ONLY),
+    "assessments:order_reopen": (url("assessments:order_reopen", "order"), POST_ONLY, POST_ONLY),
+    "assessments:order_notice_pdf": (url("assessments:order_notice_pdf", "order"), ALL, OTHER),
+    "assessments:bulletin_create": (fixed("assessments:bulletin_create"), TOWN_OFFICE, None),
+    "assessments:bulletin_pdf": (url("assessments:bulletin_pdf", "bulletin"), ALL, OTHER),
+    "assessments:city_overview": (fixed("assessments:city_overview"), REGIONAL, None),
+    "assessments:campaign_review": (
+        url("assessments:campaign_review", "campaign"),
+        REGIONAL,
+        (302, 403, 404, 404, 404, 404, 200),
+    ),
+    "assessments:sample_draw": (url("assessments:sample_draw", "campaign"), POST_ONLY, POST_ONLY),
+    "assessments:sample_pdf": (
+        url("assessments:sample_pdf", "campaign"),
+        (302, 403, 404, 404, 404, 404, 404),
+        (302, 403, 404, 404, 404, 404, 404),
+    ),
+    "assessments:campaign_close_city_review": (
+        url("assessments:campaign_close_city_review", "campaign"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:candidacy_start": (
+        url("assessments:candidacy_start", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:recommendation_create": (
+        fixed("assessments:recommendation_create"),
+        (302, 403, 403, 403, 200, 403, 200),
+        None,
+    ),
+    "assessments:recommendation_pdf": (
+        url("assessments:recommendation_pdf", "recommendation_list"),
+        (302, 404, 404, 404, 200, 200, 200),
+        OTHER,
+    ),
+    "assessments:recommendation_xlsx": (
+        url("assessments:recommendation_xlsx", "recommendation_list"),
+        (302, 404, 404, 404, 200, 200, 200),
+        OTHER,
+    ),
+    "assessments:incident_list": (fixed("assessments:incident_list"), REGIONAL, None),
+    "assessments:incident_create": (
+        fixed("assessments:incident_create"),
+        (302, 403, 200, 403, 200, 200, 200),
+        None,
+    ),
+    "assessments:incident_detail": (url("assessments:incident_detail", "incident"), ALL, OTHER),
+    "assessments:incident_correct": (
+        url("assessments:incident_correct", "incident"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:incident_import": (
+        fixed("assessments:incident_import"),
+        (302, 403, 200, 403, 200, 200, 200),
+        None,
+    ),
+    "assessments:title_list": (fixed("assessments:title_list"), ALL, None),
+    "assessments:title_certificates": (fixed("assessments:title_certificates"), ALL, None),
+    "assessments:title_detail": (url("assessments:title_detail", "title"), ALL, OTHER),
+    "assessments:title_certificate": (url("assessments:title_certificate", "title"), ALL, OTHER),
+    "assessments:naming_create": (
+        fixed("assessments:naming_create"),
+        (302, 403, 403, 403, 403, 200, 200),
+        None,
+    ),
+    "assessments:timeline": (url("assessments:timeline", "village"), ALL, OTHER),
+    "assessments:town_dashboard": (
+        url("assessments:town_dashboard", "town"),
+        (302, 404, 200, 200, 200, 200, 200),
+        OTHER,
+    ),
+    "assessments:region_dashboard": (
+        url("assessments:region_dashboard", "city"),
+        (302, 404, 404, 404, 200, 200, 200),
+        OTHER,
+    ),
+    "assessments:export_list": (fixed("assessments:export_list", "titles"), ALL, None),
+    "assessments:export_campaign": (
+        lambda side: reverse(
+            "assessments:export_campaign", args=[side["campaign"].pk, "assessments"]
+        ),
+        ALL,
+        OTHER,
+    ),
+    "assessments:finding_import": (
+        url("assessments:finding_import", "campaign"),
+        TOWN_OFFICE,
+        OTHER,
+    ),
+}
+
+
+def project_urls(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from project_urls(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_classified():
+    names = set(project_urls())
+    assert names - set(MATRIX) == set(), "URLs missing from the authorization matrix"
+    assert set(MATRIX) - names == set(), "the matrix names URLs that no longer exist"
+
+
+@pytest.fixture
+def objects(people, standards, wangchang, xingou):
+    return world(people, standards, wangchang, xingou)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(client, people, objects, role):
+    if role != "anonymous":
+        client.force_login(people[role])
+    index = ROLES.index(role)
+    failures = []
+    for name, (build, own, other) in MATRIX.items():
+        for side, expected in (("own", own), ("other", other)):
+            if expected is None:
+                continue
+            address = build(objects[side])
+            status = client.get(address).status_code
+            if status != expected[index]:
+                failures.append(f"{name} {side} {address}: {status} != {expected[index]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ["secretary", "town_office", "city_office", "province_office"])
+def test_actions_on_another_places_objects_answer_404(client, people, objects, role):
+    client.force_login(people[role])
+    other = objects["other"]
+    failures = []
+    for name, (build, own, _other) in MATRIX.items():
+        if own is not POST_ONLY:
+            continue
+        status = client.post(build(other)).status_code
+        if status != 404:
+            failures.append(f"{name}: {status}")
+    assert not failures, failures
