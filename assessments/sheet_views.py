@@ -19,6 +19,7 @@ from assessments.imports import (
 )
 from assessments.models import Campaign
 from assessments.selectors import access_campaign_by_id, access_standard_by_id
+from audit.trail import record
 from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
 from villages.rules import require_permission
@@ -29,6 +30,7 @@ def export_list(request, name):
     if name not in exports.LIST_EXPORTS:
         raise Http404("没有这种导出。")
     title, headers, rows = exports.LIST_EXPORTS[name](request.user)
+    record(action=f"export.{name}", actor=request.user)
     return xlsx_download(write_table(title, headers, rows), f"{title}.xlsx")
 
 
@@ -38,6 +40,7 @@ def export_campaign(request, campaign_id, name):
     if name not in exports.CAMPAIGN_EXPORTS:
         raise Http404("没有这种导出。")
     title, headers, rows = exports.CAMPAIGN_EXPORTS[name](request.user, campaign)
+    record(action=f"export.{name}", actor=request.user, target=campaign)
     return xlsx_download(
         write_table(title, headers, rows),
         f"{campaign.town.name}{campaign.year}年度{title}.xlsx",
@@ -60,6 +63,11 @@ def _sheet_import(request, *, key, run, template, title, back_url):
             context["problems"] = error.problems
         else:
             staged.discard(token)
+            record(
+                action=f"import.{key.split('-')[0]}",
+                actor=request.user,
+                after={"file": upload.name, "rows": outcome.applied},
+            )
             messages.success(request, f"已导入 {outcome.applied} 行。" + "；".join(outcome.notes))
             return redirect(back_url)
     elif request.method == "POST":

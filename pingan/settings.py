@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "import_export",
+    "audit",
     "villages",
     "assessments",
 ]
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.AuditAddressMiddleware",
     "pingan.middleware.ApplicationErrorMiddleware",
 ]
 

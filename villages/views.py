@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from audit.trail import record
 from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
 from villages.imports import EXAMPLE, HEADERS, export_rows, import_villages
@@ -52,6 +53,15 @@ def village_import(request):
             context["problems"] = error.problems
         else:
             staged.discard(token)
+            record(
+                action="import.villages",
+                actor=request.user,
+                after={
+                    "file": upload.name,
+                    "regions": summary.regions,
+                    "villages": summary.villages,
+                },
+            )
             messages.success(
                 request,
                 f"导入完成：区划新增{summary.regions['新增']}个、更新{summary.regions['更新']}个；"
@@ -83,6 +93,7 @@ def village_import_template(request):
 @login_required
 def village_export(request):
     villages = visible_villages(request.user)
+    record(action="export.villages", actor=request.user)
     return xlsx_download(
         write_table("村(社区)", HEADERS, export_rows(villages)), "村(社区)名录.xlsx"
     )
