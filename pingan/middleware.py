@@ -1,6 +1,22 @@
+from django.conf import settings
 from django.shortcuts import render
 
 from villages.errors import ApplicationError, InvalidTransition, NotPermitted
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts, styles, images and fonts only from the portal itself; no framing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if request.path.startswith("/admin/"):
+            policy = settings.CONTENT_SECURITY_POLICY_ADMIN
+        response.headers.setdefault("Content-Security-Policy", policy)
+        return response
 
 
 class ApplicationErrorMiddleware:

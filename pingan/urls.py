@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessments import dashboard_views
+from pingan.views import favicon
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -151,6 +151,7 @@ MATRIX = {
     "login": (fixed("login"), (200, 302, 302, 302, 302, 302, 302), None),
     "logout": (fixed("logout"), (405,) * 7, None),
     "home": (fixed("home"), (302, 200, 302, 302, 302, 302, 302), None),
+    "favicon": (fixed("favicon"), (302,) * 7, None),
     "villages:list": (fixed("villages:list"), ALL, None),
     "villages:detail": (url("villages:detail", "village"), ALL, OTHER),
     "villages:import": (fixed("villages:import"), ADMIN, None),

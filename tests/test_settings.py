@@ -50,3 +50,34 @@ def test_media_root_is_outside_static():
 
 def test_no_url_serves_the_media_root(client):
     assert client.get("/media/").status_code == 404
+
+
+def test_pages_carry_a_strict_content_security_policy(client, people):
+    client.force_login(people["town_office"])
+    policy = client.get("/", follow=True).headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "style-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
+    page = client.get("/", follow=True).content.decode()
+    assert "onclick=" not in page and "javascript:" not in page and 'style="' not in page
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "k" * 64 + "-production-grade-secret-key-for-the-check",
+        "ALLOWED_HOSTS": "pingan.example.gov.cn",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+        "SECURE_HSTS_PRELOAD": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={**{k: v for k, v in os.environ.items() if k != "DEBUG"}, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
