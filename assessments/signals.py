@@ -28,8 +28,8 @@ SUBJECTS = {
 FINDING_FIELDS = ("stage", "agrees", "veto_occurred", "met", "value", "score", "comment")
 
 
-def _state_event(sender, instance, created, **kwargs):
-    if not created:
+def _state_event(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
         return
     subject, action_field = SUBJECTS[sender]
     action = getattr(instance, action_field) if action_field else "status"
@@ -51,13 +51,17 @@ def _values(instance):
 
 
 @receiver(pre_save, sender=Finding)
-def remember_finding(sender, instance, **kwargs):
+def remember_finding(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
     previous = Finding.objects.filter(pk=instance.pk).first() if instance.pk else None
     instance._audit_before = _values(previous) if previous else None
 
 
 @receiver(post_save, sender=Finding)
-def audit_finding(sender, instance, created, **kwargs):
+def audit_finding(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
     record(
         action="finding.saved",
         actor=instance.recorded_by,
@@ -68,7 +72,9 @@ def audit_finding(sender, instance, created, **kwargs):
 
 
 @receiver(post_save, sender=Incident)
-def audit_incident(sender, instance, created, **kwargs):
+def audit_incident(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
     record(
         action="incident.recorded" if created else f"incident.{instance.status}",
         actor=instance.recorded_by if created else instance.corrected_by,

@@ -1,5 +1,6 @@
 import hashlib
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.db import models
@@ -40,7 +41,7 @@ class AuditEntry(models.Model):
         """The fields the hash covers, in a canonical form."""
         return json.dumps(
             {
-                "occurred_at": self.occurred_at.isoformat(),
+                "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="milliseconds"),
                 "actor": self.actor_id,
                 "actor_name": self.actor_name,
                 "address": self.address,

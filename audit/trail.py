@@ -18,13 +18,18 @@ def _plain(value):
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 
+def _to_milliseconds(moment):
+    """Backups (dumpdata) keep milliseconds; a restored chain must hash the same."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def record(*, action, actor=None, target=None, before=None, after=None, address=None):
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS}
         )
         entry = AuditEntry(
-            occurred_at=timezone.now(),
+            occurred_at=_to_milliseconds(timezone.now()),
             actor=actor if actor is not None and actor.is_authenticated else None,
             actor_name=getattr(actor, "username", "") or "",
             address=address or current_address.get(),

@@ -106,3 +106,17 @@ def test_administrators_search_the_trail(client, people, trail):
     assert "assessmentevent.submitted" in response.content.decode()
     client.force_login(people["town_office"])
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 302
+
+
+BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+
+
+def test_a_dump_restores_into_an_empty_database_with_the_chain_intact(trail, tmp_path):
+    dump = tmp_path / "pingan.json"
+    call_command("dumpdata", exclude=BACKUP_EXCLUDES, output=str(dump), verbosity=0)
+    entries = AuditEntry.objects.count()
+    call_command("flush", interactive=False, verbosity=0)
+    assert AuditEntry.objects.count() == 0
+    call_command("loaddata", str(dump), verbosity=0)
+    assert AuditEntry.objects.count() == entries
+    call_command("verify_audit", verbosity=0)

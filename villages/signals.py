@@ -30,8 +30,8 @@ def audit_failed_login(sender, credentials, request=None, **kwargs):
 
 
 @receiver(post_save, sender=VillageEvent)
-def audit_village_event(sender, instance, created, **kwargs):
-    if created:
+def audit_village_event(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
         record(
             action=f"village.{instance.kind}",
             actor=instance.actor,
