@@ -69,13 +69,13 @@ def read_table(upload, headers):
     dataset = tablib.Dataset(headers=list(headers))
     dataset.row_numbers = []
     problems = []
-    for cells in rows:
+    for row_number, cells in enumerate(rows, start=2):
         values = []
         for column, cell in enumerate(cells[: len(headers)], start=1):
-            if cell.data_type == "f":
+            if getattr(cell, "data_type", None) == "f":
                 problems.append(
-                    f"第{cell.row}行“{headers[column - 1]}”列({get_column_letter(column)}"
-                    f"{cell.row})是公式，请改为直接填写数值或文字。"
+                    f"第{row_number}行“{headers[column - 1]}”列({get_column_letter(column)}"
+                    f"{row_number})是公式，请改为直接填写数值或文字。"
                 )
             value = cell.value
             values.append(value.strip() if isinstance(value, str) else value)
@@ -85,7 +85,7 @@ def read_table(upload, headers):
         if len(dataset) >= MAX_ROWS:
             raise SheetRefused([f"表格超过 {MAX_ROWS} 行，请分批导入。"])
         dataset.append(values)
-        dataset.row_numbers.append(cells[0].row)
+        dataset.row_numbers.append(row_number)
     workbook.close()
     if problems:
         raise SheetRefused(problems)
