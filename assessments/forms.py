@@ -214,6 +214,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ApprovalForm(forms.Form):
+    reason = forms.CharField(
+        label="审定意见(可选)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class InspectionForm(forms.Form):
     village = forms.ModelChoiceField(label="村(社区)", queryset=None)
     inspected_on = forms.DateField(label="检查日期", widget=DATE_INPUT)

@@ -13,6 +13,7 @@ from assessments.documents import assessment_reports, pass_list_document
 from assessments.errors import IncompleteAssessment
 from assessments.forms import (
     AnswerForm,
+    ApprovalForm,
     CampaignForm,
     EvidenceForm,
     ExtendDeadlineForm,
@@ -629,7 +630,7 @@ def campaign_approve(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
     require_permission(request.user, "assessments.approve_campaign", campaign)
     if request.method == "POST":
-        form = ReasonForm(request.POST)
+        form = ApprovalForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         services.approve_campaign(actor=request.user, campaign_id=campaign.pk, reason=reason)
         messages.success(request, "考评结果已审定，各村(社区)年度结果已确定。")
@@ -643,7 +644,7 @@ def campaign_approve(request, campaign_id):
             "passed": [a for a in assessments if a.town_passed],
             "failed": [a for a in assessments if a.town_passed is False],
             "unfinished": [a for a in assessments if a.status != Assessment.Status.TOWN_ASSESSED],
-            "form": ReasonForm(),
+            "form": ApprovalForm(),
         },
     )
 

@@ -1,4 +1,6 @@
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -76,3 +78,27 @@ def campaign(people, standards, wangchang):
         city_review_due=date(2099, 9, 30),
     )
     return services.open_campaign(actor=people["town_office"], campaign_id=campaign.pk)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Playwright's synchronous API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian Chromium (/usr/bin/chromium) is not installed; .ci/run installs it")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

@@ -1,0 +1,224 @@
+"""The whole year in Chromium, each person signing in through the login page."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from assessments import services
+from assessments.models import Campaign, Finding, Title
+from assessments.selectors import criteria_of
+from tests import files
+from tests.helpers import answer_everything, secretary_of
+
+PASSWORD = "correct-horse-battery"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+AXE = Path(__file__).parent / "assets" / "axe-4.14.1.min.js"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, server, user):
+    page.goto(f"{server}/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".who-name")).to_be_visible()
+
+
+def accessible(page):
+    """axe-core finds no serious or critical violation on the page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{page.url}: {bad}"
+
+
+def answer_on_the_phone(page):
+    """Open the first criterion and answer each in turn until back on the overview."""
+    page.locator(".criterion-row a").first.click()
+    while "/criteria/" in page.url:
+        if page.get_by_text("(必须上传)").count() and page.get_by_text("尚未上传佐证材料").count():
+            accessible(page)
+            page.locator("input[type=file]").set_input_files(
+                files={"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg().read()}
+            )
+            page.get_by_role("button", name="上传", exact=True).click()
+            expect(page.get_by_text("已上传“现场.jpg”")).to_be_visible()
+        if page.locator("input[name=veto_occurred][value=false]").count():
+            page.locator("input[name=veto_occurred][value=false]").check()
+        elif page.locator("input[name=met][value=true]").count():
+            page.locator("input[name=met][value=true]").check()
+            page.get_by_label("情况说明").fill("已落实，台账齐全")
+        elif page.locator("input[name=value]").count():
+            page.get_by_label(re.compile("实际数量")).fill("6")
+        page.get_by_role("button", name="保存并继续").click()
+
+
+@pytest.fixture
+def year(campaign, people, xingou, cuiwang):
+    """Every village but 新沟村 has already submitted when the secretary picks up her phone."""
+    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+    secretaries = {}
+    for assessment in campaign.assessments.exclude(village=xingou).select_related("village"):
+        secretary = secretary_of(assessment.village, secretaries)
+        secretaries[assessment.village.pk] = secretary
+        answer_everything(secretary, assessment)
+        services.submit_assessment(actor=secretary, assessment_id=assessment.pk)
+    return campaign, secretaries
+
+
+def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp_path):
+    campaign, secretaries = year
+    server = live_server.url
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", bypass_csp=True)
+    page = phone.new_page()
+    sign_in(page, server, people["secretary"])
+    accessible(page)
+    page.get_by_role("link", name="我的创建").first.click()
+    page.get_by_role("link", name=re.compile("创建方案")).click()
+    page.get_by_label("创建方案", exact=True).fill("一、目标任务\n二、工作措施：网格员每日巡查")
+    page.get_by_label("向小区、湾组、网格、家庭延伸情况").fill("延伸到8个湾组")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("创建方案已保存")).to_be_visible()
+    accessible(page)
+    answer_on_the_phone(page)
+    expect(page.get_by_text("已答 22 / 22 条")).to_be_visible()
+    page.get_by_role("button", name="提交自评").click()
+    expect(page.get_by_text("自评已提交")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "secretary.png"), full_page=True)
+    phone.close()
+
+    desk = browser.new_context(viewport=DESKTOP, accept_downloads=True, bypass_csp=True)
+    page = desk.new_page()
+    sign_in(page, server, people["town_office"])
+    accessible(page)
+    returned = campaign.assessments.get(village=cuiwang)
+    page.goto(f"{server}/assessments/{returned.pk}/return/")
+    page.get_by_label("整体意见").fill("宣传阵地照片不清晰，请补充")
+    page.get_by_role("button", name="退回修改").click()
+    expect(page.get_by_text("退回修改").first).to_be_visible()
+    services.submit_assessment(actor=secretaries[cuiwang.pk], assessment_id=returned.pk)
+
+    mine = campaign.assessments.get(village=xingou)
+    page.goto(f"{server}/assessments/{mine.pk}/town/")
+    page.get_by_role("button", name="其余条目均同意自评").click()
+    page.get_by_role("button", name="完成镇级考核").click()
+    expect(page.get_by_text("镇级考核结果：达标").first).to_be_visible()
+    judged = [c for c in criteria_of(campaign.standard) if c.is_judged]
+    for assessment in campaign.assessments.exclude(pk=mine.pk):
+        services.save_findings(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+        )
+        services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
+    page.goto(f"{server}/campaigns/{campaign.pk}/")
+    page.get_by_role("button", name="结束自评，进入镇级考核").click()
+    expect(page.get_by_text("已结束自评阶段")).to_be_visible()
+
+    leader = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
+    sign_in(leader, server, people["town_leading_group"])
+    leader.goto(f"{server}/campaigns/{campaign.pk}/approve/")
+    accessible(leader)
+    leader.get_by_role("button", name="审定", exact=True).click()
+    expect(leader.get_by_text("考评结果已审定")).to_be_visible()
+
+    page.goto(f"{server}/campaigns/{campaign.pk}/pass-list/")
+    page.get_by_label("发文字号").fill("汪发〔2024〕12号")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("达标名单通报已保存")).to_be_visible()
+    href = page.get_by_role("link", name="预览通报(PDF)").get_attribute("href")
+    printed = page.context.request.get(f"{server}{href}")
+    assert printed.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "pass-list.pdf"
+    pdf.write_bytes(printed.body())
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Noto-Serif-SC" in fonts.stdout and " yes " in fonts.stdout
+    page.get_by_role("button", name="报市委平安办备案").click()
+    expect(page.get_by_text("名单已锁定")).to_be_visible()
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.FILED
+
+    city = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
+    sign_in(city, server, people["city_office"])
+    city.goto(f"{server}/campaigns/{campaign.pk}/review/")
+    city.get_by_label("随机种子(可选)").fill("2024-天门")
+    city.get_by_label("必抽村(社区)(可选)").fill(f"{xingou.code} 典型")
+    city.get_by_role("button", name="抽取", exact=True).click()
+    expect(city.get_by_text("随机种子 2024-天门")).to_be_visible()
+    accessible(city)
+    city.goto(f"{server}/assessments/{mine.pk}/city/")
+    city.get_by_role("button", name="其余条目均同意镇级考核").click()
+    city.get_by_role("button", name="完成市级复核").click()
+    expect(city.get_by_text("复核合格").first).to_be_visible()
+    sample = campaign.samples.get(is_current=True)
+    for entry in sample.entries.exclude(assessment=mine):
+        services.save_findings(
+            actor=people["city_office"],
+            assessment_id=entry.assessment.pk,
+            findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+            stage=Finding.Stage.CITY,
+        )
+        services.conclude_city_review(
+            actor=people["city_office"], assessment_id=entry.assessment.pk
+        )
+    city.goto(f"{server}/campaigns/{campaign.pk}/review/")
+    city.get_by_role("button", name="结束市级复核").click()
+    expect(city.get_by_text("市级复核已结束")).to_be_visible()
+    assert Title.objects.filter(village=xingou, status="valid").count() == 1
+
+    page.goto(f"{server}/incidents/new/")
+    page.get_by_label("村(社区)").select_option(label="新沟村")
+    page.get_by_label("类别").select_option(label="十无：命案")
+    page.get_by_label("发生日期").fill("2024-10-01")
+    page.get_by_label("简要案情").fill("一起命案")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.get_by_text("已即时撤销称号 1 个")).to_be_visible()
+    assert Title.objects.get(village=xingou).status == "revoked"
+
+    page.goto(server)
+    expect(page.get_by_text("达标率").first).to_be_visible()
+    expect(page.get_by_text("目标 70%").first).to_be_visible()
+    accessible(page)
+    city.goto(server)
+    expect(city.get_by_role("link", name="汪场镇")).to_be_visible()
+    expect(city.get_by_text("近30日因案事件即时撤销称号 1 个")).to_be_visible()
+
+
+def test_a_refused_upload_as_the_secretary_sees_it(browser, live_server, people, campaign, xingou):
+    page = browser.new_context(viewport=PHONE).new_page()
+    sign_in(page, live_server.url, people["secretary"])
+    mine = campaign.assessments.get(village=xingou)
+    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{cameras.pk}/")
+    page.locator("input[type=file]").set_input_files(
+        files={
+            "name": "照片.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": files.executable_as_jpeg().read(),
+        }
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_text("实际内容不是可接受的类型")).to_be_visible()
+    expect(page.get_by_text("尚未上传佐证材料")).to_be_visible()
+
+
+def test_a_forbidden_page_as_the_secretary_sees_it(browser, live_server, people, campaign, cuiwang):
+    page = browser.new_context(viewport=PHONE).new_page()
+    sign_in(page, live_server.url, people["secretary"])
+    other = campaign.assessments.get(village=cuiwang)
+    response = page.goto(f"{live_server.url}/assessments/{other.pk}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="未找到")).to_be_visible()
+    expect(page.get_by_text("不在您的工作范围内")).to_be_visible()
+    assert "崔王村" not in page.content()
