@@ -196,7 +196,7 @@ def test_standard_page_prints_the_whole_text(
     for title in TEN_NONE:
         assert title in page
     assert "不少于(≥) 5个" in page
-    assert "window.print()" in page
+    assert "data-print" in page
 
 
 def test_standard_list_and_missing_standard(client, standards, people):
