@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate clean
+.PHONY: run test lint setup migrate clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: setup lint
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: setup
+	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser_year.py -k whole_year
 
 clean:
 	rm -rf $(VENV) var

@@ -1,5 +1,6 @@
 """The whole year in Chromium, each person signing in through the login page."""
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -21,6 +22,12 @@ AXE = Path(__file__).parent / "assets" / "axe-4.14.1.min.js"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 pytestmark = pytest.mark.browser
+
+
+def snap(page, name, tmp_path):
+    """Keep a screenshot; `make screenshots` writes them to docs/screenshots for the README."""
+    folder = SCREENSHOTS if os.environ.get("PINGAN_SCREENSHOTS") else tmp_path
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def sign_in(page, server, user):
@@ -91,12 +98,13 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     page.get_by_label("向小区、湾组、网格、家庭延伸情况").fill("延伸到8个湾组")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("创建方案已保存")).to_be_visible()
+    snap(page, "phone-secretary-workspace", tmp_path)
     accessible(page)
     answer_on_the_phone(page)
     expect(page.get_by_text("已答 22 / 22 条")).to_be_visible()
     page.get_by_role("button", name="提交自评").click()
     expect(page.get_by_text("自评已提交")).to_be_visible()
-    page.screenshot(path=str(tmp_path / "secretary.png"), full_page=True)
+    snap(page, "phone-secretary-submitted", tmp_path)
     phone.close()
 
     desk = browser.new_context(viewport=DESKTOP, accept_downloads=True, bypass_csp=True)
@@ -113,6 +121,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     mine = campaign.assessments.get(village=xingou)
     page.goto(f"{server}/assessments/{mine.pk}/town/")
     page.get_by_role("button", name="其余条目均同意自评").click()
+    snap(page, "desktop-town-assessment", tmp_path)
     page.get_by_role("button", name="完成镇级考核").click()
     expect(page.get_by_text("镇级考核结果：达标").first).to_be_visible()
     judged = [c for c in criteria_of(campaign.standard) if c.is_judged]
@@ -156,6 +165,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     city.get_by_label("必抽村(社区)(可选)").fill(f"{xingou.code} 典型")
     city.get_by_role("button", name="抽取", exact=True).click()
     expect(city.get_by_text("随机种子 2024-天门")).to_be_visible()
+    snap(city, "desktop-city-sample", tmp_path)
     accessible(city)
     city.goto(f"{server}/assessments/{mine.pk}/city/")
     city.get_by_role("button", name="其余条目均同意镇级考核").click()
@@ -188,6 +198,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
 
     page.goto(server)
     expect(page.get_by_text("达标率").first).to_be_visible()
+    snap(page, "desktop-town-dashboard", tmp_path)
     expect(page.get_by_text("目标 70%").first).to_be_visible()
     accessible(page)
     city.goto(server)
@@ -222,3 +233,18 @@ def test_a_forbidden_page_as_the_secretary_sees_it(browser, live_server, people,
     expect(page.get_by_role("heading", name="未找到")).to_be_visible()
     expect(page.get_by_text("不在您的工作范围内")).to_be_visible()
     assert "崔王村" not in page.content()
+
+
+def test_signing_in_by_keyboard(browser, live_server, people, wangchang):
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    if focused != "id_username":
+        page.focus("#id_username")
+    page.keyboard.type(people["town_office"].username)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator(".who-name")).to_be_visible()
