@@ -54,8 +54,8 @@ def answer_on_the_phone(page):
     """Open the first criterion and answer each in turn until back on the overview."""
     page.locator(".criterion-row a").first.click()
     while "/criteria/" in page.url:
+        accessible(page)
         if page.get_by_text("(必须上传)").count() and page.get_by_text("尚未上传佐证材料").count():
-            accessible(page)
             page.locator("input[type=file]").set_input_files(
                 files={"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg().read()}
             )
@@ -94,6 +94,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     accessible(page)
     page.get_by_role("link", name="我的创建").first.click()
     page.get_by_role("link", name=re.compile("创建方案")).click()
+    accessible(page)
     page.get_by_label("创建方案", exact=True).fill("一、目标任务\n二、工作措施：网格员每日巡查")
     page.get_by_label("向小区、湾组、网格、家庭延伸情况").fill("延伸到8个湾组")
     page.get_by_role("button", name="保存", exact=True).click()
@@ -102,6 +103,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     accessible(page)
     answer_on_the_phone(page)
     expect(page.get_by_text("已答 22 / 22 条")).to_be_visible()
+    accessible(page)
     page.get_by_role("button", name="提交自评").click()
     expect(page.get_by_text("自评已提交")).to_be_visible()
     snap(page, "phone-secretary-submitted", tmp_path)
@@ -113,6 +115,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     accessible(page)
     returned = campaign.assessments.get(village=cuiwang)
     page.goto(f"{server}/assessments/{returned.pk}/return/")
+    accessible(page)
     page.get_by_label("整体意见").fill("宣传阵地照片不清晰，请补充")
     page.get_by_role("button", name="退回修改").click()
     expect(page.get_by_text("退回修改").first).to_be_visible()
@@ -120,6 +123,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
 
     mine = campaign.assessments.get(village=xingou)
     page.goto(f"{server}/assessments/{mine.pk}/town/")
+    accessible(page)
     page.get_by_role("button", name="其余条目均同意自评").click()
     snap(page, "desktop-town-assessment", tmp_path)
     page.get_by_role("button", name="完成镇级考核").click()
@@ -133,6 +137,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
         )
         services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
     page.goto(f"{server}/campaigns/{campaign.pk}/")
+    accessible(page)
     page.get_by_role("button", name="结束自评，进入镇级考核").click()
     expect(page.get_by_text("已结束自评阶段")).to_be_visible()
 
@@ -144,6 +149,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     expect(leader.get_by_text("考评结果已审定")).to_be_visible()
 
     page.goto(f"{server}/campaigns/{campaign.pk}/pass-list/")
+    accessible(page)
     page.get_by_label("发文字号").fill("汪发〔2024〕12号")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("达标名单通报已保存")).to_be_visible()
@@ -168,6 +174,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     snap(city, "desktop-city-sample", tmp_path)
     accessible(city)
     city.goto(f"{server}/assessments/{mine.pk}/city/")
+    accessible(city)
     city.get_by_role("button", name="其余条目均同意镇级考核").click()
     city.get_by_role("button", name="完成市级复核").click()
     expect(city.get_by_text("复核合格").first).to_be_visible()
@@ -188,6 +195,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     assert Title.objects.filter(village=xingou, status="valid").count() == 1
 
     page.goto(f"{server}/incidents/new/")
+    accessible(page)
     page.get_by_label("村(社区)").select_option(label="新沟村")
     page.get_by_label("类别").select_option(label="十无：命案")
     page.get_by_label("发生日期").fill("2024-10-01")
@@ -203,6 +211,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     accessible(page)
     city.goto(server)
     expect(city.get_by_role("link", name="汪场镇")).to_be_visible()
+    accessible(city)
     expect(city.get_by_text("近30日因案事件即时撤销称号 1 个")).to_be_visible()
 
 
