@@ -111,7 +111,9 @@ def test_administrators_search_the_trail(client, people, trail):
 BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 
 
-def test_a_dump_restores_into_an_empty_database_with_the_chain_intact(trail, tmp_path):
+def test_a_dump_restores_into_an_empty_database_with_the_chain_intact(
+    transactional_db, trail, tmp_path
+):
     dump = tmp_path / "pingan.json"
     call_command("dumpdata", exclude=BACKUP_EXCLUDES, output=str(dump), verbosity=0)
     entries = AuditEntry.objects.count()
