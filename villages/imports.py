@@ -111,7 +111,7 @@ def _as_count(value, row_number, header, problems):
     if isinstance(value, bool) or not (
         isinstance(value, int)
         or (isinstance(value, float) and value.is_integer())
-        or (isinstance(value, str) and value.isdigit())
+        or (isinstance(value, str) and value.isascii() and value.isdigit())
     ):
         problems.append(f"第{row_number}行“{header}”列应为不小于 0 的整数，现为“{value}”。")
         return None
@@ -133,7 +133,7 @@ def _validate(dataset):
         kind = str(values[KIND] or "").strip()
         name = str(values[NAME] or "").strip()
         parent = str(values[PARENT] or "").strip()
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             problems.append(f"第{row_number}行“{CODE}”列应为数字代码，现为“{code}”。")
         elif code in first_row_of:
             problems.append(f"第{row_number}行“{CODE}”列的 {code} 与第{first_row_of[code]}行重复。")
