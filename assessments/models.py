@@ -297,6 +297,8 @@ class Criterion(models.Model):
 class StandardEvent(StateEvent):
     """A recorded change of a standard version's state: pinned, or copied to a new version."""
 
+    subject_field = "standard"
+
     class Kind(models.TextChoices):
         PINNED = "pinned", "启用锁定"
         COPIED = "copied", "复制为新版本"
@@ -306,10 +308,9 @@ class StandardEvent(StateEvent):
     )
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = "标准变更记录"
         verbose_name_plural = "标准变更记录"
-        ordering = ["-occurred_at", "-id"]
 
     def __str__(self):
         return f"{self.standard} {self.get_kind_display()}"
@@ -658,6 +659,8 @@ class Evidence(models.Model):
 class AssessmentEvent(StateEvent):
     """Who moved an assessment, when, from which state to which, and why."""
 
+    subject_field = "assessment"
+
     class Action(models.TextChoices):
         STARTED = "started", "开始填报"
         SUBMITTED = "submitted", "提交自评"
@@ -676,10 +679,9 @@ class AssessmentEvent(StateEvent):
     )
     action = models.CharField("事项", max_length=20, choices=Action.choices)
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = "考评变更记录"
         verbose_name_plural = "考评变更记录"
-        ordering = ["-occurred_at", "-id"]
 
     def __str__(self):
         return f"{self.assessment} {self.get_action_display()}"
@@ -710,14 +712,14 @@ class ReturnComment(models.Model):
 
 
 class CampaignEvent(StateEvent):
+    subject_field = "campaign"
     campaign = models.ForeignKey(
         Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="events"
     )
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = "创建活动变更记录"
         verbose_name_plural = "创建活动变更记录"
-        ordering = ["-occurred_at", "-id"]
 
     def __str__(self):
         return f"{self.campaign} {self.from_status}→{self.to_status}"
@@ -928,6 +930,8 @@ class RectificationOrder(models.Model):
 
 
 class RectificationEvent(StateEvent):
+    subject_field = "order"
+
     class Action(models.TextChoices):
         ISSUED = "issued", "下发整改通知"
         REPORTED = "reported", "报告整改情况"
@@ -939,10 +943,9 @@ class RectificationEvent(StateEvent):
     )
     action = models.CharField("事项", max_length=10, choices=Action.choices)
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = "整改办理记录"
         verbose_name_plural = "整改办理记录"
-        ordering = ["-occurred_at", "-id"]
 
     def __str__(self):
         return f"{self.order} {self.get_action_display()}"
@@ -1300,6 +1303,8 @@ class Incident(models.Model):
 class TitleEvent(StateEvent):
     """Every change of a title: granted, revoked, restored by a correction, or kept."""
 
+    subject_field = "title"
+
     class Action(models.TextChoices):
         GRANTED = "granted", "授予"
         REVOKED = "revoked", "撤销"
@@ -1319,10 +1324,9 @@ class TitleEvent(StateEvent):
         related_name="title_events",
     )
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = "称号变更记录"
         verbose_name_plural = "称号变更记录"
-        ordering = ["-occurred_at", "-id"]
 
     def __str__(self):
         return f"{self.title} {self.get_action_display()}"

@@ -77,6 +77,27 @@ def _full_clean(instance, exclude=None):
         raise InvalidInput("；".join(error.messages)) from None
 
 
+def _record_event(event_model, subject, actor, previous, reason="", **fields):
+    """The who/when/from/to/why row of a change of `subject`, which already holds its new state."""
+    return event_model.objects.create(
+        **{event_model.subject_field: subject},
+        actor=actor,
+        from_status=previous,
+        to_status=subject.status,
+        reason=reason,
+        **fields,
+    )
+
+
+def _move_state(subject, target, event_model, *, actor, refusal, reason="", **fields):
+    """Move `subject` along its model's transition table and record the move, or refuse."""
+    if target not in type(subject).TRANSITIONS[subject.status]:
+        raise InvalidTransition(refusal)
+    previous = subject.status
+    subject.status = target
+    return _record_event(event_model, subject, actor, previous, reason, **fields)
+
+
 @contextmanager
 def _files_removed_on_failure():
     """Files written during a write that then fails are removed with the rolled-back rows."""
@@ -90,14 +111,6 @@ def _files_removed_on_failure():
         raise
 
 
-def _transition(standard, target):
-    if target not in Standard.TRANSITIONS[standard.status]:
-        raise InvalidTransition(
-            f"标准“{standard}”当前为{standard.get_status_display()}，"
-            f"不能变更为{Standard.Status(target).label}。"
-        )
-
-
 @transaction.atomic
 def pin_standard(*, actor, standard_id, reason):
     """Freeze a version once a campaign relies on it; its results are judged by it forever."""
@@ -105,21 +118,19 @@ def pin_standard(*, actor, standard_id, reason):
     standard = Standard.objects.select_for_update().get(pk=standard_id)
     if standard.status == Standard.Status.PINNED:
         return standard
-    _transition(standard, Standard.Status.PINNED)
-    judged = standard.criteria.exclude(kind=Criterion.Kind.GROUP)
-    if not judged.exists():
+    if not standard.criteria.exclude(kind=Criterion.Kind.GROUP).exists():
         raise InvalidInput(f"标准“{standard}”没有可评判的条目，不能启用。")
-    previous = standard.status
-    standard.status = Standard.Status.PINNED
-    standard.save(update_fields=["status"])
-    StandardEvent.objects.create(
-        standard=standard,
-        kind=StandardEvent.Kind.PINNED,
+    _move_state(
+        standard,
+        Standard.Status.PINNED,
+        StandardEvent,
         actor=actor,
-        from_status=previous,
-        to_status=standard.status,
         reason=reason,
+        kind=StandardEvent.Kind.PINNED,
+        refusal=f"标准“{standard}”当前为{standard.get_status_display()}，"
+        f"不能变更为{Standard.Status.PINNED.label}。",
     )
+    standard.save(update_fields=["status"])
     return standard
 
 
@@ -156,24 +167,15 @@ def copy_standard_as_new_version(*, actor, standard_id, effective_year=None):
         criterion.parent = copies.get(criterion.parent_id)
         criterion.save()
         copies[old_pk] = criterion
-    StandardEvent.objects.create(
-        standard=copy,
+    _record_event(
+        StandardEvent,
+        copy,
+        actor,
+        "",
+        f"复制自第{source.version}版",
         kind=StandardEvent.Kind.COPIED,
-        actor=actor,
-        to_status=copy.status,
-        reason=f"复制自第{source.version}版",
     )
     return copy
-
-
-def _record_campaign(campaign, actor, previous, reason=""):
-    CampaignEvent.objects.create(
-        campaign=campaign,
-        actor=actor,
-        from_status=previous,
-        to_status=campaign.status,
-        reason=reason,
-    )
 
 
 @transaction.atomic
@@ -200,7 +202,7 @@ def create_campaign(
     )
     _full_clean(campaign)
     campaign.save()
-    _record_campaign(campaign, actor, "", "新建")
+    _record_event(CampaignEvent, campaign, actor, "", "新建")
     return campaign
 
 
@@ -228,7 +230,7 @@ def open_campaign(*, actor, campaign_id):
     campaign.status = Campaign.Status.SELF_ASSESSMENT
     campaign.opened_at = timezone.now()
     campaign.save(update_fields=["status", "opened_at"])
-    _record_campaign(campaign, actor, previous, "启动自评")
+    _record_event(CampaignEvent, campaign, actor, previous, "启动自评")
     return campaign
 
 
@@ -268,20 +270,15 @@ def _lock_for_editing(actor, assessment_id):
 
 
 def _move(assessment, actor, target, action, reason=""):
-    if target not in Assessment.TRANSITIONS[assessment.status]:
-        raise InvalidTransition(
-            f"自评当前为“{assessment.get_status_display()}”，"
-            f"不能{AssessmentEvent.Action(action).label}。"
-        )
-    previous = assessment.status
-    assessment.status = target
-    return AssessmentEvent.objects.create(
-        assessment=assessment,
-        action=action,
+    return _move_state(
+        assessment,
+        target,
+        AssessmentEvent,
         actor=actor,
-        from_status=previous,
-        to_status=target,
+        action=action,
         reason=reason,
+        refusal=f"自评当前为“{assessment.get_status_display()}”，"
+        f"不能{AssessmentEvent.Action(action).label}。",
     )
 
 
@@ -509,13 +506,13 @@ def extend_deadline(*, actor, assessment_id, due_date, reason):
     previous_due = assessment.effective_due
     assessment.due_date = due_date
     assessment.save(update_fields=["due_date", "updated_at"])
-    AssessmentEvent.objects.create(
-        assessment=assessment,
+    _record_event(
+        AssessmentEvent,
+        assessment,
+        actor,
+        assessment.status,
+        f"{previous_due:%Y-%m-%d} → {due_date:%Y-%m-%d}：{reason.strip()}",
         action=AssessmentEvent.Action.DEADLINE_EXTENDED,
-        actor=actor,
-        from_status=assessment.status,
-        to_status=assessment.status,
-        reason=f"{previous_due:%Y-%m-%d} → {due_date:%Y-%m-%d}：{reason.strip()}",
     )
     return assessment
 
@@ -712,14 +709,15 @@ def reopen_town_assessment(*, actor, assessment_id, reason):
 
 
 def _move_campaign(campaign, actor, target, reason=""):
-    if target not in Campaign.TRANSITIONS[campaign.status]:
-        raise InvalidTransition(
-            f"{campaign}当前为“{campaign.get_status_display()}”，"
-            f"不能变更为“{Campaign.Status(target).label}”。"
-        )
-    previous = campaign.status
-    campaign.status = target
-    _record_campaign(campaign, actor, previous, reason)
+    _move_state(
+        campaign,
+        target,
+        CampaignEvent,
+        actor=actor,
+        reason=reason,
+        refusal=f"{campaign}当前为“{campaign.get_status_display()}”，"
+        f"不能变更为“{Campaign.Status(target).label}”。",
+    )
 
 
 @transaction.atomic
@@ -884,17 +882,6 @@ def save_findings(*, actor, assessment_id, findings, stage=Finding.Stage.TOWN):
     ]
 
 
-def _record_order(order, actor, previous, action, reason=""):
-    RectificationEvent.objects.create(
-        order=order,
-        action=action,
-        actor=actor,
-        from_status=previous,
-        to_status=order.status,
-        reason=reason,
-    )
-
-
 @transaction.atomic
 def record_inspection(*, actor, village_id, inspected_on, inspectors, summary, findings):
     """Record a spot inspection; each shortfall opens a 限期整改通知 with its deadline.
@@ -943,7 +930,14 @@ def record_inspection(*, actor, village_id, inspected_on, inspectors, summary, f
         order = RectificationOrder.objects.create(
             village=village, inspection_finding=row, problem=comment, deadline=deadline
         )
-        _record_order(order, actor, "", RectificationEvent.Action.ISSUED, f"整改期限 {deadline}")
+        _record_event(
+            RectificationEvent,
+            order,
+            actor,
+            "",
+            f"整改期限 {deadline}",
+            action=RectificationEvent.Action.ISSUED,
+        )
     return inspection
 
 
@@ -976,14 +970,16 @@ def _lock_order(order_id):
 
 
 def _move_order(order, actor, target, action, reason=""):
-    if target not in RectificationOrder.TRANSITIONS[order.status]:
-        raise InvalidTransition(
-            f"整改通知当前为“{order.get_status_display()}”，"
-            f"不能{RectificationEvent.Action(action).label}。"
-        )
-    previous = order.status
-    order.status = target
-    _record_order(order, actor, previous, action, reason)
+    _move_state(
+        order,
+        target,
+        RectificationEvent,
+        actor=actor,
+        action=action,
+        reason=reason,
+        refusal=f"整改通知当前为“{order.get_status_display()}”，"
+        f"不能{RectificationEvent.Action(action).label}。",
+    )
 
 
 def report_rectification(*, actor, order_id, report, uploads=()):
@@ -1162,8 +1158,12 @@ def draw_sample(*, actor, campaign_id, ratio, minimum_count, forced=None, seed="
         _move_campaign(campaign, actor, Campaign.Status.CITY_REVIEW, f"抽查(种子 {seed})")
         campaign.save(update_fields=["status"])
     else:
-        _record_campaign(
-            campaign, actor, campaign.status, f"重新抽取(种子 {seed})：{reason.strip()}"
+        _record_event(
+            CampaignEvent,
+            campaign,
+            actor,
+            campaign.status,
+            f"重新抽取(种子 {seed})：{reason.strip()}",
         )
     return sample
 
@@ -1187,13 +1187,13 @@ def conclude_city_review(*, actor, assessment_id):
         assessment.result_reasons = [f"市级复核不合格：{reason}" for reason in reasons]
         note += "；年度平安村(社区)结果取消"
     assessment.save()
-    AssessmentEvent.objects.create(
-        assessment=assessment,
+    _record_event(
+        AssessmentEvent,
+        assessment,
+        actor,
+        assessment.status,
+        note,
         action=AssessmentEvent.Action.CITY_REVIEWED,
-        actor=actor,
-        from_status=assessment.status,
-        to_status=assessment.status,
-        reason=note,
     )
     return assessment
 
@@ -1256,12 +1256,13 @@ def start_candidacy(*, actor, assessment_id):
         kind=Assessment.Kind.DEMONSTRATION,
         standard=standard,
     )
-    AssessmentEvent.objects.create(
-        assessment=candidacy,
+    _record_event(
+        AssessmentEvent,
+        candidacy,
+        actor,
+        "",
+        f"依据{yearly.campaign.year}年度市级复核合格",
         action=AssessmentEvent.Action.PREPARED,
-        actor=actor,
-        to_status=candidacy.status,
-        reason=f"依据{yearly.campaign.year}年度市级复核合格",
     )
     return candidacy
 
@@ -1324,27 +1325,19 @@ def issue_recommendations(
         return recommendation_list
 
 
-def _record_title(title, actor, previous, action, reason, incident=None):
-    TitleEvent.objects.create(
-        title=title,
-        action=action,
+def _move_title(title, actor, target, action, reason, incident=None):
+    _move_state(
+        title,
+        target,
+        TitleEvent,
         actor=actor,
-        from_status=previous,
-        to_status=title.status,
+        action=action,
         reason=reason,
         incident=incident,
+        refusal=f"{title}当前为“{title.get_status_display()}”，"
+        f"不能{TitleEvent.Action(action).label}。",
     )
-
-
-def _move_title(title, actor, target, action, reason, incident=None):
-    if target not in Title.TRANSITIONS[title.status]:
-        raise InvalidTransition(
-            f"{title}当前为“{title.get_status_display()}”，不能{TitleEvent.Action(action).label}。"
-        )
-    previous = title.status
-    title.status = target
     title.save(update_fields=["status"])
-    _record_title(title, actor, previous, action, reason, incident)
 
 
 def _grant_yearly_titles(campaign, actor):
@@ -1368,8 +1361,13 @@ def _grant_yearly_titles(campaign, actor):
             certificate_date=issued_on,
             issuer=f"中共{campaign.town.name}委员会",
         )
-        _record_title(
-            title, actor, "", TitleEvent.Action.GRANTED, f"{campaign.year}年度考评达标并经复核"
+        _record_event(
+            TitleEvent,
+            title,
+            actor,
+            "",
+            f"{campaign.year}年度考评达标并经复核",
+            action=TitleEvent.Action.GRANTED,
         )
 
 
@@ -1453,13 +1451,13 @@ def _veto_open_result(village, year, incident, actor, reason):
         assessment.result_passed = False
         assessment.result_reasons = [*assessment.result_reasons, veto]
     assessment.save()
-    AssessmentEvent.objects.create(
-        assessment=assessment,
+    _record_event(
+        AssessmentEvent,
+        assessment,
+        actor,
+        assessment.status,
+        veto,
         action=AssessmentEvent.Action.INCIDENT,
-        actor=actor,
-        from_status=assessment.status,
-        to_status=assessment.status,
-        reason=veto,
     )
 
 
@@ -1493,13 +1491,13 @@ def correct_incident(*, actor, incident_id, reason):
             for name, value in effect.previous.items():
                 setattr(assessment, name, value)
             assessment.save()
-            AssessmentEvent.objects.create(
-                assessment=assessment,
+            _record_event(
+                AssessmentEvent,
+                assessment,
+                actor,
+                assessment.status,
+                note,
                 action=AssessmentEvent.Action.INCIDENT_CORRECTED,
-                actor=actor,
-                from_status=assessment.status,
-                to_status=assessment.status,
-                reason=note,
             )
         effect.undone_at = incident.corrected_at
         effect.save(update_fields=["undone_at"])
@@ -1518,7 +1516,9 @@ def review_title(*, actor, title_id, keep, reason):
     if title.status != Title.Status.VALID:
         raise InvalidTransition("该命名已撤销。")
     if keep:
-        _record_title(title, actor, title.status, TitleEvent.Action.KEPT, reason.strip())
+        _record_event(
+            TitleEvent, title, actor, title.status, reason.strip(), action=TitleEvent.Action.KEPT
+        )
     else:
         _move_title(title, actor, Title.Status.REVOKED, TitleEvent.Action.REVOKED, reason.strip())
     return title
@@ -1576,7 +1576,12 @@ def name_demonstration_villages(
             certificate_date=named_on,
             issuer=batch.issuer,
         )
-        _record_title(
-            title, actor, "", TitleEvent.Action.GRANTED, f"{batch.document_number}审定命名"
+        _record_event(
+            TitleEvent,
+            title,
+            actor,
+            "",
+            f"{batch.document_number}审定命名",
+            action=TitleEvent.Action.GRANTED,
         )
     return batch

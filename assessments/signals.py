@@ -18,12 +18,12 @@ from assessments.models import (
 )
 from audit.trail import record
 
-SUBJECTS = {
-    StandardEvent: ("standard", "kind"),
-    AssessmentEvent: ("assessment", "action"),
-    CampaignEvent: ("campaign", None),
-    RectificationEvent: ("order", "action"),
-    TitleEvent: ("title", "action"),
+ACTION_FIELD = {
+    StandardEvent: "kind",
+    AssessmentEvent: "action",
+    CampaignEvent: None,
+    RectificationEvent: "action",
+    TitleEvent: "action",
 }
 FINDING_FIELDS = ("stage", "agrees", "veto_occurred", "met", "value", "score", "comment")
 
@@ -31,18 +31,18 @@ FINDING_FIELDS = ("stage", "agrees", "veto_occurred", "met", "value", "score", "
 def _state_event(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
-    subject, action_field = SUBJECTS[sender]
+    action_field = ACTION_FIELD[sender]
     action = getattr(instance, action_field) if action_field else "status"
     record(
         action=f"{sender._meta.model_name}.{action}",
         actor=instance.actor,
-        target=getattr(instance, subject),
+        target=getattr(instance, sender.subject_field),
         before={"status": instance.from_status},
         after={"status": instance.to_status, "reason": instance.reason},
     )
 
 
-for model in SUBJECTS:
+for model in ACTION_FIELD:
     post_save.connect(_state_event, sender=model, dispatch_uid=f"audit-{model._meta.label}")
 
 
