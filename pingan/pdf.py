@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pylopdf_fonts_zh_cn
 from django.contrib.staticfiles import finders
+from django.core import checks
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 FONT_DIRECTORY = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
@@ -33,6 +35,20 @@ class PortalFetcher(URLFetcher):
             raise ValueError(f"文档只能引用平台自身的静态文件和字体：{url}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def check_font_subsetter(app_configs=None, **kwargs):
+    """Without HarfBuzz-Subset, WeasyPrint subsets the 12 MB Chinese fonts in Python: each
+    printout then takes seconds instead of a tenth of one."""
+    if harfbuzz_subset is not None:
+        return []
+    return [
+        checks.Warning(
+            "未找到 HarfBuzz-Subset 库，PDF 中文字体子集化将退回到很慢的 Python 实现。",
+            hint="在 Debian/Ubuntu 上安装：apt-get install libharfbuzz-subset0",
+            id="pingan.W001",
+        )
+    ]
 
 
 def render_pdf(template_name, context, request=None):

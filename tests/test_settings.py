@@ -4,6 +4,8 @@ import sys
 
 from django.conf import settings
 
+from pingan.pdf import check_font_subsetter
+
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
 
@@ -88,3 +90,7 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_chinese_fonts_are_subset_by_harfbuzz():
+    assert check_font_subsetter() == []
