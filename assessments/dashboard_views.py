@@ -1,7 +1,6 @@
 """Home pages: the town dashboard, the city and province ranking, the village's own page."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -10,6 +9,7 @@ from assessments.dashboards import region_ranking, town_dashboard
 from assessments.models import Assessment, Campaign, RectificationOrder, Title
 from assessments.rates import DEFINITIONS
 from assessments.selectors import (
+    access_region_by_id,
     current_assessment_of_secretary,
     latest_return_comments,
     visible_assessments,
@@ -44,14 +44,6 @@ def home(request):
     return redirect("assessments:region_dashboard", region.pk)
 
 
-def _region_in_reach(user, region_id, levels):
-    """A region whose dashboard the user may read: at or below one of their regional roles."""
-    region = Region.objects.filter(pk=region_id, level__in=levels).select_related("parent").first()
-    if region is None or not user.has_perm("villages.view_region_dashboard", region):
-        raise Http404("未找到该区划。")
-    return region
-
-
 def _history_chart(history, target, title):
     series = {
         "达标率": [(year, rates.pass_rate.percent) for year, rates in history],
@@ -63,7 +55,7 @@ def _history_chart(history, target, title):
 
 @login_required
 def town_dashboard_view(request, region_id):
-    town = _region_in_reach(request.user, region_id, [Region.Level.TOWN])
+    town = access_region_by_id(request.user, region_id, [Region.Level.TOWN])
     today = timezone.localdate()
     dashboard = town_dashboard(town, today)
     campaign = dashboard.campaign
@@ -97,7 +89,7 @@ def town_dashboard_view(request, region_id):
 
 @login_required
 def region_dashboard_view(request, region_id):
-    region = _region_in_reach(
+    region = access_region_by_id(
         request.user, region_id, [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY]
     )
     years = sorted(

@@ -16,6 +16,7 @@ from assessments.models import (
     Evidence,
     Incident,
     Inspection,
+    PreparedFile,
     RectificationEvent,
     RectificationOrder,
     Sample,
@@ -26,6 +27,7 @@ from assessments.models import (
 )
 from assessments.rates import count_rates
 from assessments.verdict import PassRule
+from villages.models import Region
 from villages.rules import home_village_of, region_scope, village_scope
 
 DEFAULT_TARGET = Decimal("0.7")
@@ -409,3 +411,27 @@ def village_timeline(village):
             )
         )
     return sorted(entries, key=lambda entry: entry.moment)
+
+
+def prepared_files_of(user):
+    """Files made in the background are their requester's alone."""
+    return PreparedFile.objects.filter(requested_by=user)
+
+
+def access_prepared_file_by_id(user, prepared_file_id):
+    try:
+        return prepared_files_of(user).get(pk=prepared_file_id)
+    except (PreparedFile.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该文件。") from None
+
+
+def access_region_by_id(user, region_id, levels=None):
+    """A region whose dashboard the user may read: at or below one of their regional roles;
+    404 alike for a missing region and one out of reach."""
+    regions = Region.objects.select_related("parent")
+    if levels is not None:
+        regions = regions.filter(level__in=levels)
+    region = regions.filter(pk=region_id).first()
+    if region is None or not user.has_perm("villages.view_region_dashboard", region):
+        raise Http404("未找到该区划。")
+    return region

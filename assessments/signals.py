@@ -12,6 +12,7 @@ from assessments.models import (
     CampaignEvent,
     Finding,
     Incident,
+    PreparedFileEvent,
     RectificationEvent,
     StandardEvent,
     TitleEvent,
@@ -24,6 +25,7 @@ ACTION_FIELD = {
     CampaignEvent: None,
     RectificationEvent: "action",
     TitleEvent: "action",
+    PreparedFileEvent: None,
 }
 FINDING_FIELDS = ("stage", "agrees", "veto_occurred", "met", "value", "score", "comment")
 

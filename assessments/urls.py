@@ -2,6 +2,7 @@ from django.urls import path
 
 from assessments import (
     dashboard_views,
+    prepared_views,
     rectification_views,
     review_views,
     sheet_views,
@@ -176,9 +177,25 @@ urlpatterns = [
         name="assessment_report_pdf",
     ),
     path(
-        "campaigns/<int:campaign_id>/reports.pdf",
-        views.campaign_reports_pdf,
-        name="campaign_reports_pdf",
+        "campaigns/<int:campaign_id>/reports/",
+        prepared_views.campaign_reports_prepare,
+        name="campaign_reports_prepare",
+    ),
+    path(
+        "regions/<int:region_id>/results/",
+        prepared_views.region_results_prepare,
+        name="region_results_prepare",
+    ),
+    path("downloads/", prepared_views.prepared_file_list, name="prepared_file_list"),
+    path(
+        "downloads/<int:prepared_file_id>/",
+        prepared_views.prepared_file,
+        name="prepared_file",
+    ),
+    path(
+        "downloads/<int:prepared_file_id>/file/",
+        prepared_views.prepared_file_download,
+        name="prepared_file_download",
     ),
     path(
         "rectifications/<int:order_id>/notice.pdf",

@@ -35,7 +35,6 @@ from assessments.selectors import (
     current_assessment_of_secretary,
     judged_criteria_count,
     latest_return_comments,
-    visible_assessments,
     visible_campaigns,
     visible_standards,
     workspace_parts,
@@ -733,32 +732,12 @@ def campaign_file(request, campaign_id):
     return redirect("assessments:campaign_detail", campaign.pk)
 
 
-def _reports_pdf(assessments, filename):
-    return pdf_download(
-        render_pdf(
-            "documents/assessment_report.html", {"reports": assessment_reports(assessments)}
-        ),
-        filename,
-    )
-
-
 @login_required
 def assessment_report_pdf(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
-    return _reports_pdf(
-        [assessment], f"{assessment.village.name}{assessment.campaign.year}年度考评报告.pdf"
-    )
-
-
-@login_required
-def campaign_reports_pdf(request, campaign_id):
-    """Every village's report of the campaign that the user may see, in one PDF."""
-    campaign = access_campaign_by_id(request.user, campaign_id)
-    assessments = (
-        visible_assessments(request.user)
-        .filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
-        .order_by("village__code")
-    )
-    return _reports_pdf(
-        assessments, f"{campaign.town.name}{campaign.year}年度各村(社区)考评报告.pdf"
+    return pdf_download(
+        render_pdf(
+            "documents/assessment_report.html", {"reports": assessment_reports([assessment])}
+        ),
+        f"{assessment.village.name}{assessment.campaign.year}年度考评报告.pdf",
     )

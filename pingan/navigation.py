@@ -39,6 +39,7 @@ def navigation(request):
         items.append(("审定命名", reverse("assessments:naming_create")))
     if user.has_perm("assessments.view_standard"):
         items.append(("创建标准", reverse("assessments:standard_list")))
+    items.append(("我的下载", reverse("assessments:prepared_file_list")))
     if user.has_perm("villages.use_admin_site") and user.is_staff:
         items.append(("管理后台", reverse("admin:index")))
     return {

@@ -51,8 +51,29 @@ def check_font_subsetter(app_configs=None, **kwargs):
     ]
 
 
+def html_to_pdf(html, fetcher=None):
+    fetcher = fetcher or PortalFetcher(fail_on_errors=True)
+    return HTML(string=html, base_url="static:/", url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf_in_parts(template_name, contexts, progress):
+    """One PDF of many documents rendered one by one, reporting `progress(done, total)`; each
+    part keeps its own page numbers."""
+    fetcher = PortalFetcher(fail_on_errors=True)
+    total = len(contexts)
+    progress(0, total)
+    pages, first = [], None
+    for done, context in enumerate(contexts, start=1):
+        html = render_to_string(template_name, context)
+        document = HTML(string=html, base_url="static:/", url_fetcher=fetcher).render()
+        first = first or document
+        pages.extend(document.pages)
+        progress(done, total)
+    if first is None:
+        return html_to_pdf(render_to_string(template_name, {}))
+    return first.copy(pages).write_pdf()
+
+
 def render_pdf(template_name, context, request=None):
     """Render a document template to PDF bytes."""
-    html = render_to_string(template_name, context, request=request)
-    fetcher = PortalFetcher(fail_on_errors=True)
-    return HTML(string=html, base_url="static:/", url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(render_to_string(template_name, context, request=request))

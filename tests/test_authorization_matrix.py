@@ -10,7 +10,13 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import services
-from assessments.models import Criterion, IncidentCategory, RecommendationList, Title
+from assessments.models import (
+    Criterion,
+    IncidentCategory,
+    PreparedFile,
+    RecommendationList,
+    Title,
+)
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import new_campaign
@@ -34,6 +40,8 @@ REGIONAL = (302, 403, 200, 200, 200, 200, 200)
 TOWN_OFFICE = (302, 403, 200, 403, 403, 403, 200)
 ADMIN = (302, 403, 403, 403, 403, 403, 200)
 NONE_YET = (302, 404, 404, 404, 404, 404, 404)
+# A file made in the background belongs to the town office that asked for it.
+REQUESTER = (302, 404, 200, 404, 404, 404, 404)
 
 
 def world(people, standards, wangchang, xingou):
@@ -114,6 +122,14 @@ def world(people, standards, wangchang, xingou):
             issued_by=office,
         )
         recommendation_list.pdf.save("recommendation.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        prepared_file = PreparedFile.objects.create(
+            kind=PreparedFile.Kind.CAMPAIGN_REPORTS,
+            title="考评报告",
+            requested_by=office,
+            campaign=campaign,
+            filename="考评报告.pdf",
+        )
+        prepared_file.file.save("reports.pdf", ContentFile(b"%PDF-1.4"), save=True)
         objects[side] = {
             "village": village,
             "town": town,
@@ -128,6 +144,7 @@ def world(people, standards, wangchang, xingou):
             "title": title,
             "bulletin": bulletin,
             "recommendation_list": recommendation_list,
+            "prepared_file": prepared_file,
             "standard": standards[0],
         }
     return objects
@@ -264,10 +281,26 @@ MATRIX = {
         ALL,
         OTHER,
     ),
-    "assessments:campaign_reports_pdf": (
-        url("assessments:campaign_reports_pdf", "campaign"),
-        ALL,
-        OTHER,
+    "assessments:campaign_reports_prepare": (
+        url("assessments:campaign_reports_prepare", "campaign"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:region_results_prepare": (
+        url("assessments:region_results_prepare", "city"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:prepared_file_list": (fixed("assessments:prepared_file_list"), ALL, None),
+    "assessments:prepared_file": (
+        url("assessments:prepared_file", "prepared_file"),
+        REQUESTER,
+        NONE_YET,
+    ),
+    "assessments:prepared_file_download": (
+        url("assessments:prepared_file_download", "prepared_file"),
+        REQUESTER,
+        NONE_YET,
     ),
     "assessments:evidence_download": (url("assessments:evidence_download", "evidence"), ALL, OTHER),
     "assessments:evidence_thumbnail": (
