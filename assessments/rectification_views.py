@@ -25,10 +25,12 @@ from assessments.selectors import (
     access_order_by_id,
     criteria_of,
     order_history,
+    overdue_orders,
     visible_bulletins,
     visible_inspections,
     visible_orders,
 )
+from pingan.pagination import page_of
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download
 from villages.errors import InvalidInput
@@ -51,7 +53,7 @@ def inspection_list(request):
         request,
         "assessments/inspection_list.html",
         {
-            "inspections": visible_inspections(request.user)[:200],
+            "inspections": page_of(request, visible_inspections(request.user)),
             "can_inspect": _inspectable_villages(request.user).exists(),
         },
     )
@@ -120,16 +122,13 @@ def inspection_detail(request, inspection_id):
 @login_required
 def order_list(request):
     today = timezone.localdate()
-    orders = list(visible_orders(request.user)[:500])
+    orders = page_of(request, visible_orders(request.user))
     for order in orders:
         order.overdue = order.is_overdue(today)
     return render(
         request,
         "assessments/order_list.html",
-        {
-            "orders": orders,
-            "overdue_count": sum(order.overdue for order in orders),
-        },
+        {"orders": orders, "overdue_count": overdue_orders(request.user, today).count()},
     )
 
 

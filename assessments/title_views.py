@@ -19,6 +19,7 @@ from assessments.selectors import (
     visible_incidents,
     visible_titles,
 )
+from pingan.pagination import page_of
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download
 from villages.errors import InvalidInput
@@ -33,7 +34,11 @@ def incident_list(request):
     return render(
         request,
         "assessments/incident_list.html",
-        {"incidents": visible_incidents(request.user).order_by("-occurred_on", "-id")[:300]},
+        {
+            "incidents": page_of(
+                request, visible_incidents(request.user).order_by("-occurred_on", "-id")
+            )
+        },
     )
 
 
@@ -122,7 +127,7 @@ def title_list(request):
         request,
         "assessments/title_list.html",
         {
-            "titles": _filtered_titles(request)[:500],
+            "titles": page_of(request, _filtered_titles(request)),
             "kinds": Title.Kind.choices,
             "statuses": Title.Status.choices,
             "query": request.GET.urlencode(),

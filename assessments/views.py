@@ -40,6 +40,7 @@ from assessments.selectors import (
     workspace_parts,
 )
 from assessments.spreadsheets import pass_list_workbook
+from pingan.pagination import page_of
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
 from villages.errors import InvalidInput
@@ -70,7 +71,7 @@ def campaign_list(request):
     return render(
         request,
         "assessments/campaign_list.html",
-        {"campaigns": visible_campaigns(request.user)},
+        {"campaigns": page_of(request, visible_campaigns(request.user))},
     )
 
 

@@ -190,8 +190,15 @@ PAGES = {
     "order_list": ("town_office", lambda c: reverse("assessments:order_list"), 10),
     "incident_list": ("town_office", lambda c: reverse("assessments:incident_list"), 10),
     "title_list": ("town_office", lambda c: reverse("assessments:title_list"), 10),
-    "inspection_list": ("town_office", lambda c: reverse("assessments:inspection_list"), 10),
+    "inspection_list": ("town_office", lambda c: reverse("assessments:inspection_list"), 11),
     "village_home": ("secretary", lambda c: reverse("home"), 20),
+    "province_ranking": (
+        "province_office",
+        lambda c: reverse("assessments:region_dashboard", args=[c.town.parent.parent_id]),
+        12,
+    ),
+    "province_village_list": ("province_office", lambda c: reverse("villages:list"), 10),
+    "prepared_file_list": ("town_office", lambda c: reverse("assessments:prepared_file_list"), 10),
 }
 
 

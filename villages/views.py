@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from audit.trail import record
+from pingan.pagination import page_of
 from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
 from villages.imports import EXAMPLE, HEADERS, export_rows, import_villages
@@ -12,13 +13,13 @@ from villages.selectors import access_village_by_id, village_history, visible_vi
 
 @login_required
 def village_list(request):
-    villages = list(visible_villages(request.user))
+    villages = visible_villages(request.user)
     return render(
         request,
         "villages/village_list.html",
         {
-            "villages": villages,
-            "active_count": sum(1 for v in villages if v.is_active),
+            "villages": page_of(request, villages),
+            "active_count": villages.filter(is_active=True).count(),
         },
     )
 
