@@ -1327,6 +1327,9 @@ class TitleEvent(StateEvent):
     class Meta(StateEvent.Meta):
         verbose_name = "称号变更记录"
         verbose_name_plural = "称号变更记录"
+        # Every page counts the revocations of the last month; at province scale this index
+        # turns a scan of all grants into a look at the few revocations.
+        indexes = [models.Index(fields=["action", "occurred_at"], name="titleevent_action_time")]
 
     def __str__(self):
         return f"{self.title} {self.get_action_display()}"

@@ -455,7 +455,7 @@ class ProvinceGenerator:
                     kind=Title.Kind.SAFE_VILLAGE, first_year=year, status=Title.Status.VALID
                 ).only("pk", "village_id")
             )
-            for title in self.rng.sample(titles, len(titles) // 200):
+            for title in self.rng.sample(titles, min(len(titles), max(1, len(titles) // 200))):
                 incident = Incident(
                     village_id=title.village_id,
                     category=self.rng.choice(self.categories),

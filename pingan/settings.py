@@ -162,6 +162,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# The common-character cuts of the PDF fonts, made by `manage.py prepare_fonts`.
+PDF_FONT_CACHE = env.path("PDF_FONT_CACHE", default=VAR_DIR / "fonts")
+
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
