@@ -13,7 +13,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = settings.CONTENT_SECURITY_POLICY
-        if request.path.startswith("/admin/"):
+        if request.path.startswith(("/admin/", "/api/v1/docs/")):
             policy = settings.CONTENT_SECURITY_POLICY_ADMIN
         response.headers.setdefault("Content-Security-Policy", policy)
         return response

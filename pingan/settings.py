@@ -37,9 +37,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "audit",
     "villages",
     "assessments",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -148,7 +153,7 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# Django's admin sets a few inline style attributes; its scripts stay external.
+# Django's admin and the API's Swagger UI set inline styles; their scripts stay external.
 CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
@@ -176,4 +181,50 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
+}
+
+# The HTTP API under /api/v1/: a token per user (or the signed-in session), the same permission
+# rules as the pages, JSON errors in Chinese.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "平安村(社区)创建考评平台 API",
+    "DESCRIPTION": (
+        "村(社区)自评、镇级考核、市级抽查复核、称号与案事件。每个用户持有自己的令牌"
+        "(请求头 Authorization: Token …)，只能看到和办理其职责范围内的事项。"
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        f"{model}{field.title()}Enum": f"{app}.models.{model}.{field.title()}"
+        for app, model, field in (
+            ("villages", "Region", "level"),
+            ("villages", "Village", "kind"),
+            ("assessments", "Standard", "kind"),
+            ("assessments", "Standard", "status"),
+            ("assessments", "Criterion", "kind"),
+            ("assessments", "Campaign", "status"),
+            ("assessments", "Assessment", "kind"),
+            ("assessments", "Assessment", "status"),
+            ("assessments", "Title", "kind"),
+            ("assessments", "Title", "status"),
+            ("assessments", "Incident", "status"),
+            ("assessments", "RectificationOrder", "status"),
+        )
+    },
 }

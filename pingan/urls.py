@@ -17,4 +17,5 @@ urlpatterns = [
     path("villages/", include("villages.urls")),
     path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
 ]

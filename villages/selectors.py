@@ -1,7 +1,8 @@
+from django.db.models import Q
 from django.http import Http404
 
-from villages.models import Village, VillageEvent
-from villages.rules import village_scope
+from villages.models import Region, Village, VillageEvent
+from villages.rules import REGIONAL_ROLES, is_administrator, memberships_of, village_scope
 
 
 def visible_villages(user):
@@ -20,3 +21,23 @@ def access_village_by_id(user, village_id):
 
 def village_history(village):
     return VillageEvent.objects.filter(village=village).select_related("actor")
+
+
+def visible_regions(user):
+    """The regions at or below the user's regional roles, and those above each of their places."""
+    if is_administrator(user):
+        return Region.objects.order_by("path")
+    condition = Q(pk__in=[])
+    for membership in memberships_of(user):
+        place = membership.village.town if membership.village_id else membership.region
+        if membership.role in REGIONAL_ROLES:
+            condition |= Q(path__startswith=place.path)
+        condition |= Q(code__in=[code for code in place.path.split("/") if code])
+    return Region.objects.filter(condition).order_by("path")
+
+
+def access_region_in_tree_by_id(user, region_id):
+    try:
+        return visible_regions(user).get(pk=region_id)
+    except (Region.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该区划。") from None

@@ -1,0 +1,32 @@
+"""Every refusal of the API is JSON with a Chinese message and the status the pages use."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from villages.errors import ApplicationError, InvalidTransition, NotPermitted
+
+
+def _status_of(error):
+    if isinstance(error, NotPermitted):
+        return status.HTTP_403_FORBIDDEN, "not_permitted"
+    if isinstance(error, InvalidTransition):
+        return status.HTTP_409_CONFLICT, "invalid_transition"
+    return status.HTTP_400_BAD_REQUEST, "invalid_input"
+
+
+def handle_exception(error, context):
+    if isinstance(error, ApplicationError):
+        code, name = _status_of(error)
+        body = {"detail": error.message, "code": name}
+        if getattr(error, "missing", None):
+            body["missing"] = error.missing
+        return Response(body, status=code)
+    if isinstance(error, Http404 | ObjectDoesNotExist):
+        error = exceptions.NotFound("未找到该对象，或您无权查看。")
+    response = exception_handler(error, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        response.data["code"] = getattr(error, "default_code", "error")
+    return response

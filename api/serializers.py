@@ -1,0 +1,440 @@
+"""What the API shows, and what it accepts; the accepted data goes straight to the services."""
+
+from rest_framework import serializers
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Campaign,
+    Criterion,
+    Finding,
+    Incident,
+    RecommendationList,
+    RectificationOrder,
+    Sample,
+    SampleEntry,
+    Standard,
+    Title,
+    TitleEvent,
+)
+from villages.models import NUMERIC_PROFILE_FIELDS, Region, Village
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "parent"]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    town_name = serializers.CharField(source="town.name", read_only=True)
+
+    class Meta:
+        model = Village
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "town",
+            "town_name",
+            "is_active",
+            "merged_into",
+            "secretary_name",
+            *NUMERIC_PROFILE_FIELDS,
+        ]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    incident_category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "id",
+            "key",
+            "parent",
+            "number",
+            "label",
+            "title",
+            "text",
+            "kind",
+            "incident_category",
+            "comparator",
+            "bound",
+            "unit",
+            "max_score",
+            "evidence_required",
+            "expected_evidence",
+        ]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Standard
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "version",
+            "effective_year",
+            "status",
+            "pass_mark",
+            "source_document",
+            "criteria",
+        ]
+
+
+class SampleEntrySerializer(serializers.ModelSerializer):
+    village = serializers.IntegerField(source="assessment.village_id", read_only=True)
+    village_name = serializers.CharField(source="assessment.village.name", read_only=True)
+    city_passed = serializers.BooleanField(
+        source="assessment.city_passed", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = SampleEntry
+        fields = ["position", "assessment", "village", "village_name", "forced", "city_passed"]
+
+
+class SampleSerializer(serializers.ModelSerializer):
+    entries = SampleEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Sample
+        fields = [
+            "id",
+            "ratio",
+            "minimum_count",
+            "seed",
+            "method",
+            "drawn_at",
+            "redraw_reason",
+            "entries",
+        ]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    town_name = serializers.CharField(source="town.name", read_only=True)
+    sample = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "year",
+            "town",
+            "town_name",
+            "standard",
+            "status",
+            "self_assessment_due",
+            "town_assessment_due",
+            "city_review_due",
+            "opened_at",
+            "approved_at",
+            "filed_at",
+            "sample",
+        ]
+
+    def get_sample(self, campaign) -> SampleSerializer(allow_null=True):
+        current = [s for s in campaign.samples.all() if s.is_current]
+        return SampleSerializer(current[0]).data if current else None
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["criterion", "veto_occurred", "met", "value", "score", "narrative", "updated_at"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = [
+            "criterion",
+            "stage",
+            "agrees",
+            "veto_occurred",
+            "met",
+            "value",
+            "score",
+            "comment",
+            "recorded_at",
+        ]
+
+
+class EventSerializer(serializers.Serializer):
+    actor = serializers.CharField(source="actor.username")
+    occurred_at = serializers.DateTimeField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class AssessmentEventSerializer(EventSerializer):
+    action = serializers.ChoiceField(choices=AssessmentEvent.Action.choices)
+
+
+class TitleEventSerializer(EventSerializer):
+    action = serializers.ChoiceField(choices=TitleEvent.Action.choices)
+    incident = serializers.IntegerField(source="incident_id", allow_null=True)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "campaign",
+            "year",
+            "village",
+            "village_name",
+            "kind",
+            "standard",
+            "status",
+            "submitted_at",
+            "submitted_late",
+            "town_passed",
+            "town_reasons",
+            "town_total_score",
+            "result_passed",
+            "result_reasons",
+            "city_passed",
+            "city_reasons",
+        ]
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    answers = AnswerSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+    events = AssessmentEventSerializer(many=True, read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [
+            *AssessmentSerializer.Meta.fields,
+            "plan_text",
+            "outreach_text",
+            "answers",
+            "findings",
+            "events",
+        ]
+
+
+class TitleSerializer(serializers.ModelSerializer):
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    events = TitleEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Title
+        fields = [
+            "id",
+            "village",
+            "village_name",
+            "kind",
+            "first_year",
+            "last_year",
+            "status",
+            "assessment",
+            "naming",
+            "certificate_number",
+            "certificate_date",
+            "issuer",
+            "events",
+        ]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "village",
+            "category",
+            "category_name",
+            "occurred_on",
+            "description",
+            "case_number",
+            "status",
+            "recorded_at",
+            "correction_reason",
+            "corrected_at",
+        ]
+
+
+class RectificationOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RectificationOrder
+        fields = [
+            "id",
+            "village",
+            "problem",
+            "deadline",
+            "status",
+            "report",
+            "reported_at",
+            "closed_at",
+            "created_at",
+        ]
+
+
+class RecommendationListSerializer(serializers.ModelSerializer):
+    recommendations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecommendationList
+        fields = ["id", "city", "year", "document_number", "title", "recommendations"]
+
+    def get_recommendations(self, recommendation_list) -> list[dict]:
+        return [
+            {"id": r.pk, "assessment": r.assessment_id, "position": r.position}
+            for r in recommendation_list.recommendations.all()
+        ]
+
+
+class NamingResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document_number = serializers.CharField()
+    first_year = serializers.IntegerField()
+    last_year = serializers.IntegerField()
+    titles = TitleSerializer(many=True)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    criterion = serializers.IntegerField(source="criterion_id")
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="中文说明")
+    code = serializers.CharField()
+
+
+# What the API accepts.
+
+
+class JudgementInput(serializers.Serializer):
+    """One criterion's judgement; only the field of the criterion's kind is kept."""
+
+    criterion_id = serializers.IntegerField()
+    veto_occurred = serializers.BooleanField(required=False, allow_null=True, default=None)
+    met = serializers.BooleanField(required=False, allow_null=True, default=None)
+    value = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    score = serializers.DecimalField(
+        max_digits=6, decimal_places=2, required=False, allow_null=True, default=None
+    )
+
+
+class AnswerInput(JudgementInput):
+    narrative = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanInput(serializers.Serializer):
+    plan_text = serializers.CharField(help_text="创建方案")
+    outreach_text = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="向小区、湾组、网格、家庭延伸情况"
+    )
+
+
+class EvidenceInput(serializers.Serializer):
+    criterion_id = serializers.IntegerField()
+    file = serializers.FileField(help_text="照片(JPEG、PNG)或文档(PDF、Word、Excel)，不超过 20 MB")
+
+
+class FindingInput(JudgementInput):
+    agrees = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FindingsInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Finding.Stage.choices, default=Finding.Stage.TOWN)
+    findings = FindingInput(many=True, allow_empty=False)
+
+
+class CampaignInput(serializers.Serializer):
+    town_id = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    standard_id = serializers.IntegerField()
+    self_assessment_due = serializers.DateField()
+    town_assessment_due = serializers.DateField()
+    city_review_due = serializers.DateField()
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredReasonInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class PassListInput(serializers.Serializer):
+    document_number = serializers.CharField(max_length=60)
+    issued_on = serializers.DateField()
+    title = serializers.CharField(required=False, max_length=200)
+    body = serializers.CharField(required=False)
+    issuer = serializers.CharField(required=False, max_length=100)
+
+
+class SampleInput(serializers.Serializer):
+    ratio = serializers.DecimalField(max_digits=4, decimal_places=3, min_value=0, max_value=1)
+    minimum_count = serializers.IntegerField(min_value=0, max_value=10000)
+    seed = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    forced = serializers.DictField(
+        child=serializers.CharField(), required=False, default=dict, help_text="必抽村代码→原因"
+    )
+
+
+class IncidentInput(serializers.Serializer):
+    village_id = serializers.IntegerField()
+    category = serializers.CharField(help_text="案事件类别代码，如 vice")
+    occurred_on = serializers.DateField()
+    description = serializers.CharField()
+    case_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RecommendationPick(serializers.Serializer):
+    assessment_id = serializers.IntegerField(help_text="示范村推荐考评的编号")
+    justification = serializers.CharField()
+
+
+class RecommendationInput(serializers.Serializer):
+    city_id = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    document_number = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+    issuer = serializers.CharField(max_length=100)
+    issued_on = serializers.DateField()
+    picks = RecommendationPick(many=True, allow_empty=False)
+
+
+class NamingPick(serializers.Serializer):
+    recommendation_id = serializers.IntegerField()
+    certificate_number = serializers.CharField(max_length=40)
+
+
+class NamingInput(serializers.Serializer):
+    province_id = serializers.IntegerField()
+    first_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    document_number = serializers.CharField(max_length=60)
+    issuer = serializers.CharField(max_length=100)
+    named_on = serializers.DateField()
+    picks = NamingPick(many=True, allow_empty=False)

@@ -1,0 +1,28 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("villages", views.VillageViewSet, basename="village")
+router.register("standards", views.StandardViewSet, basename="standard")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("titles", views.TitleViewSet, basename="title")
+router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("rectification-orders", views.RectificationOrderViewSet, basename="order")
+router.register("recommendation-lists", views.RecommendationViewSet, basename="recommendation")
+router.register("namings", views.NamingViewSet, basename="naming")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

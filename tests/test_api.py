@@ -1,0 +1,377 @@
+"""The HTTP API: tokens, the same scope as the pages, and every write for every role."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from assessments import services
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    CampaignEvent,
+    Finding,
+    Incident,
+    Title,
+    TitleEvent,
+)
+from assessments.selectors import criteria_of
+from tests import files
+from tests.factories import RegionFactory, VillageFactory, user_with_role
+from tests.helpers import answer_everything, new_campaign, secretary_of
+from villages.models import Membership
+
+Role = Membership.Role
+
+ROLES = ["secretary", "town_office", "town_leading_group", "city_office", "province_office"]
+
+
+def api(path):
+    return "/api/v1/" + path
+
+
+def client_of(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def clients(people):
+    return {role: client_of(people[role]) for role in ROLES}
+
+
+def judged(standard):
+    return [c for c in criteria_of(standard) if c.is_judged]
+
+
+def agreeing(standard):
+    return [{"criterion_id": c.pk, "agrees": True} for c in judged(standard)]
+
+
+def snapshot():
+    """Everything a write could change."""
+    return (
+        Answer.objects.count(),
+        Finding.objects.count(),
+        AssessmentEvent.objects.count(),
+        CampaignEvent.objects.count(),
+        Title.objects.count(),
+        TitleEvent.objects.count(),
+        Incident.objects.count(),
+        list(
+            Assessment.objects.order_by("pk").values_list(
+                "status", "plan_text", "town_passed", "city_passed"
+            )
+        ),
+    )
+
+
+def write(clients, allowed, path, body=None, multipart=False, expected=200):
+    """Every other role is refused (403, or 404 where the object is out of its reach) and
+    changes nothing; then the allowed role succeeds. A multipart body is a function, called
+    for each request, since an upload is read once."""
+
+    def post(role):
+        data = body() if multipart else body or {}
+        return clients[role].post(api(path), data, format="multipart" if multipart else "json")
+
+    before = snapshot()
+    for role in ROLES:
+        if role == allowed:
+            continue
+        response = post(role)
+        assert response.status_code in (403, 404), (role, path, response.json())
+        assert response.json()["detail"], (role, path)
+        assert snapshot() == before, (role, path)
+    response = post(allowed)
+    assert response.status_code == expected, (allowed, path, response.json())
+    return response.json()
+
+
+def test_without_a_token_the_api_answers_401_in_chinese(db):
+    response = APIClient().get(api("villages/"))
+    assert response.status_code == 401
+    assert response.json()["detail"] == "身份认证信息未提供。"
+
+
+def test_a_token_is_issued_for_the_password(client, people):
+    people["secretary"].set_password("秘密-2024")
+    people["secretary"].save()
+    response = APIClient().post(
+        api("auth/token/"), {"username": people["secretary"].username, "password": "秘密-2024"}
+    )
+    assert response.status_code == 200
+    assert Token.objects.get(user=people["secretary"]).key == response.json()["token"]
+
+
+def test_a_secretary_token_reaches_only_its_village(campaign, clients, xingou, cuiwang):
+    villages = clients["secretary"].get(api("villages/")).json()
+    assert [v["name"] for v in villages["results"]] == ["新沟村"]
+    assessments = clients["secretary"].get(api("assessments/")).json()["results"]
+    assert [a["village_name"] for a in assessments] == ["新沟村"]
+    other = campaign.assessments.get(village=cuiwang)
+    response = clients["secretary"].get(api(f"assessments/{other.pk}/"))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到该对象，或您无权查看。", "code": "not_found"}
+    town = clients["town_office"].get(api(f"assessments/?campaign={campaign.pk}")).json()
+    assert town["count"] == 17
+
+
+def test_lists_filter_by_year_town_and_state_and_come_in_pages(campaign, clients, wangchang):
+    town = clients["town_office"]
+    assert town.get(api(f"campaigns/?year=2024&town={wangchang.pk}")).json()["count"] == 1
+    assert town.get(api("campaigns/?year=2023")).json()["count"] == 0
+    page = town.get(api("assessments/?status=not_started")).json()
+    assert page["count"] == 17 and page["next"] is None and len(page["results"]) == 17
+    assert town.get(api("assessments/?status=submitted")).json()["count"] == 0
+
+
+def test_a_wrong_state_answers_409_and_an_incomplete_submission_lists_what_is_missing(
+    campaign, clients, people
+):
+    response = clients["town_leading_group"].post(api(f"campaigns/{campaign.pk}/approve/"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert "镇级考核" in response.json()["detail"] or "当前" in response.json()["detail"]
+
+    own = campaign.assessments.get(village__name="新沟村")
+    response = clients["secretary"].post(api(f"assessments/{own.pk}/submit/"))
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("自评尚未完成，不能提交")
+    assert len(response.json()["missing"]) > 20
+
+
+def test_bad_input_answers_400_with_the_field_named(campaign, clients):
+    own = campaign.assessments.get(village__name="新沟村")
+    response = clients["secretary"].post(
+        api(f"assessments/{own.pk}/answers/"), {"criterion_id": "三", "value": "很多"}
+    )
+    assert response.status_code == 400
+    assert set(response.json()) >= {"criterion_id", "value"}
+    assert not Answer.objects.exists()
+
+
+def test_the_whole_year_through_the_api_each_write_refused_to_every_other_role(
+    campaign, clients, people, standards, xingou, wangchang
+):
+    safe_village, demonstration = standards
+    own = campaign.assessments.get(village=xingou)
+    cameras = next(c for c in judged(safe_village) if c.kind == "threshold")
+
+    plan = {"plan_text": "一、目标任务……", "outreach_text": "延伸到各湾组"}
+    assert write(clients, "secretary", f"assessments/{own.pk}/plan/", plan)["plan_text"]
+    for criterion in judged(safe_village):
+        body = {"criterion_id": criterion.pk, "veto_occurred": False, "met": True}
+        body |= {"value": "6", "narrative": "已落实"}
+        write(clients, "secretary", f"assessments/{own.pk}/answers/", body)
+    evidence = write(
+        clients,
+        "secretary",
+        f"assessments/{own.pk}/evidence/",
+        lambda: {"criterion_id": cameras.pk, "file": files.jpeg()},
+        multipart=True,
+        expected=201,
+    )
+    assert evidence["criterion"] == cameras.pk
+    assert write(clients, "secretary", f"assessments/{own.pk}/submit/")["status"] == "submitted"
+
+    for assessment in campaign.assessments.exclude(pk=own.pk).select_related("village"):
+        secretary = secretary_of(assessment.village, {})
+        answer_everything(secretary, assessment)
+        services.submit_assessment(actor=secretary, assessment_id=assessment.pk)
+        services.save_findings(
+            actor=people["town_office"],
+            assessment_id=assessment.pk,
+            findings=agreeing(safe_village),
+        )
+        services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
+
+    findings = {"stage": "town", "findings": agreeing(safe_village)}
+    write(clients, "town_office", f"assessments/{own.pk}/findings/", findings)
+    concluded = write(clients, "town_office", f"assessments/{own.pk}/conclude-town/")
+    assert concluded["town_passed"] is True and concluded["town_reasons"] == []
+
+    write(clients, "town_office", f"campaigns/{campaign.pk}/close-self-assessment/")
+    approved = write(
+        clients, "town_leading_group", f"campaigns/{campaign.pk}/approve/", {"reason": "审定"}
+    )
+    assert approved["status"] == "approved"
+    body = {"document_number": "汪发〔2024〕12号", "issued_on": "2024-08-10"}
+    write(clients, "town_office", f"campaigns/{campaign.pk}/pass-list/", body)
+    assert write(clients, "town_office", f"campaigns/{campaign.pk}/file/")["status"] == "filed"
+
+    body = {"ratio": "0.3", "minimum_count": 3, "seed": "api", "forced": {xingou.code: "重点"}}
+    drawn = write(clients, "city_office", f"campaigns/{campaign.pk}/sample/", body)
+    assert drawn["status"] == "city_review"
+    sampled = [entry["assessment"] for entry in drawn["sample"]["entries"]]
+    assert own.pk in sampled and drawn["sample"]["seed"] == "api"
+    for pk in sampled:
+        if pk == own.pk:
+            continue
+        services.save_findings(
+            actor=people["city_office"],
+            assessment_id=pk,
+            findings=agreeing(safe_village),
+            stage="city",
+        )
+        services.conclude_city_review(actor=people["city_office"], assessment_id=pk)
+    findings = {"stage": "city", "findings": agreeing(safe_village)}
+    write(clients, "city_office", f"assessments/{own.pk}/findings/", findings)
+    reviewed = write(clients, "city_office", f"assessments/{own.pk}/conclude-city/")
+    assert reviewed["city_passed"] is True
+
+    candidacy = write(clients, "town_office", f"assessments/{own.pk}/candidacy/", expected=201)
+    assert candidacy["kind"] == "demonstration"
+    for criterion in judged(demonstration):
+        body = {"criterion_id": criterion.pk, "veto_occurred": False, "met": True}
+        write(clients, "town_office", f"assessments/{candidacy['id']}/answers/", body)
+    write(clients, "town_office", f"assessments/{candidacy['id']}/submit/")
+    findings = {"stage": "city", "findings": agreeing(demonstration)}
+    write(clients, "city_office", f"assessments/{candidacy['id']}/findings/", findings)
+    write(clients, "city_office", f"assessments/{candidacy['id']}/conclude-city/")
+    recommended = write(
+        clients,
+        "city_office",
+        "recommendation-lists/",
+        {
+            "city_id": wangchang.parent_id,
+            "year": 2024,
+            "document_number": "天平安组〔2024〕3号",
+            "title": "推荐报告",
+            "body": "推荐如下。",
+            "issuer": "市平安办",
+            "issued_on": "2024-10-08",
+            "picks": [{"assessment_id": candidacy["id"], "justification": "全部达标"}],
+        },
+        expected=201,
+    )
+    write(clients, "city_office", f"campaigns/{campaign.pk}/close-review/")
+    named = write(
+        clients,
+        "province_office",
+        "namings/",
+        {
+            "province_id": wangchang.parent.parent_id,
+            "first_year": 2024,
+            "document_number": "鄂平安办〔2024〕8号",
+            "issuer": "省平安办",
+            "named_on": "2024-12-20",
+            "picks": [
+                {
+                    "recommendation_id": recommended["recommendations"][0]["id"],
+                    "certificate_number": "鄂平安示范〔2024〕001",
+                }
+            ],
+        },
+        expected=201,
+    )
+    assert [t["village_name"] for t in named["titles"]] == ["新沟村"]
+
+    titles = clients["secretary"].get(api("titles/?year=2024")).json()["results"]
+    assert sorted(t["kind"] for t in titles) == ["demonstration", "safe_village"]
+    assert all(t["events"][0]["action"] == "granted" for t in titles)
+    assert (
+        clients["city_office"].get(api("titles/?year=2024&kind=safe_village")).json()["count"] == 17
+    )
+
+    incident = {
+        "village_id": xingou.pk,
+        "category": "vice",
+        "occurred_on": "2024-11-02",
+        "description": "黄赌毒案件",
+        "case_number": "天公(汪)2024-118",
+    }
+    before = snapshot()
+    for role in ("secretary", "town_leading_group"):
+        response = clients[role].post(api("incidents/"), incident, format="json")
+        assert response.status_code in (403, 404), role
+    assert snapshot() == before
+    recorded = clients["town_office"].post(api("incidents/"), incident, format="json")
+    assert recorded.status_code == 201, recorded.json()
+    revoked = Title.objects.filter(village=xingou, status="revoked").count()
+    assert revoked == 2
+    response = clients["secretary"].post(
+        api(f"incidents/{recorded.json()['id']}/correct/"), {"reason": "误录"}, format="json"
+    )
+    assert response.status_code in (403, 404)
+    corrected = clients["town_office"].post(
+        api(f"incidents/{recorded.json()['id']}/correct/"), {"reason": "误录"}, format="json"
+    )
+    assert corrected.json()["status"] == "corrected"
+    assert not Title.objects.filter(village=xingou, status="revoked").exists()
+
+
+def test_the_schema_and_the_docs_are_served_from_the_portal(client, db):
+    schema = client.get(reverse("api:schema"))
+    assert schema.status_code == 200
+    assert b"/api/v1/assessments/{id}/answers/" in schema.content
+    docs = client.get(reverse("api:docs"))
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content.decode()
+
+
+def test_a_created_campaign_is_dated_in_order(clients, standards, wangchang):
+    body = {
+        "town_id": wangchang.pk,
+        "year": 2031,
+        "standard_id": standards[0].pk,
+        "self_assessment_due": str(date(2031, 9, 30)),
+        "town_assessment_due": str(date(2031, 6, 30)),
+        "city_review_due": str(date(2031, 12, 31)),
+    }
+    response = clients["town_office"].post(api("campaigns/"), body, format="json")
+    assert response.status_code == 400
+    assert "截止日期" in response.json()["detail"]
+    body["town_assessment_due"] = str(date(2031, 10, 31))
+    for role in ("secretary", "city_office"):
+        refused = clients[role].post(api("campaigns/"), body, format="json")
+        assert refused.status_code in (403, 404), role
+    response = clients["town_office"].post(api("campaigns/"), body, format="json")
+    assert response.status_code == 201 and response.json()["status"] == "draft"
+
+
+LISTS = [
+    "regions/",
+    "villages/",
+    "standards/",
+    "campaigns/",
+    "assessments/",
+    "titles/",
+    "incidents/",
+    "rectification-orders/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_needs_a_token_and_answers_each_role(path, campaign, clients):
+    assert APIClient().get(api(path)).status_code == 401
+    for role in ROLES:
+        response = clients[role].get(api(path))
+        assert response.status_code == 200, (role, path)
+        assert set(response.json()) == {"count", "next", "previous", "results"}
+
+
+def test_another_town_s_objects_answer_404_to_every_role(campaign, clients, people, standards):
+    far_town = RegionFactory(code="430100100", name="远方镇", level="town")
+    far_village = VillageFactory(code="430100100001", name="远方村", town=far_town)
+    far_office = user_with_role(Role.TOWN_OFFICE, far_town)
+    far = services.open_campaign(
+        actor=far_office,
+        campaign_id=new_campaign({"town_office": far_office}, far_town, standards[0], 2024).pk,
+    )
+    paths = [
+        f"villages/{far_village.pk}/",
+        f"campaigns/{far.pk}/",
+        f"assessments/{far.assessments.get().pk}/",
+        f"regions/{far_town.pk}/",
+    ]
+    for role in ROLES:
+        for path in paths:
+            assert clients[role].get(api(path)).status_code == 404, (role, path)
+        response = clients[role].post(api(f"campaigns/{far.pk}/approve/"), {}, format="json")
+        assert response.status_code == 404, role

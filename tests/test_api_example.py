@@ -1,0 +1,31 @@
+"""The example client in docs/ plays a whole year against a running portal."""
+
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+from assessments.models import Title
+
+
+def test_the_example_script_plays_a_year_and_ends_with_the_expected_titles(
+    transactional_db, live_server
+):
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
+    run = subprocess.run(
+        [sys.executable, "docs/api_example_year.py", "--base", live_server.url],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2025年度平安村(社区) 16 个" in run.stdout
+    assert Title.objects.filter(first_year=2025, kind="safe_village").count() == 16
+    named = Title.objects.get(kind="demonstration")
+    assert (named.first_year, named.last_year) == (2025, 2026)
+    assert named.village.name in run.stdout.splitlines()[-1]
