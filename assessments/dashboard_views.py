@@ -8,6 +8,7 @@ from assessments import charts
 from assessments.dashboards import region_ranking, town_dashboard
 from assessments.models import Assessment, Campaign, RectificationOrder, Title
 from assessments.rates import DEFINITIONS
+from assessments.reminders import reminders_for
 from assessments.selectors import (
     access_region_by_id,
     current_assessment_of_secretary,
@@ -59,7 +60,13 @@ def town_dashboard_view(request, region_id):
     today = timezone.localdate()
     dashboard = town_dashboard(town, today)
     campaign = dashboard.campaign
-    context = {"town": town, "dashboard": dashboard, "today": today, "definitions": DEFINITIONS}
+    context = {
+        "town": town,
+        "dashboard": dashboard,
+        "today": today,
+        "definitions": DEFINITIONS,
+        "reminders": reminders_for(request.user, today),
+    }
     if campaign is not None:
         failure_rows = [
             (
@@ -114,6 +121,7 @@ def region_dashboard_view(request, region_id):
             "rows": rows,
             "total": total,
             "definitions": DEFINITIONS,
+            "reminders": reminders_for(request.user, timezone.localdate()),
         },
     )
 
@@ -156,5 +164,6 @@ def village_home(request):
             "past": past,
             "titles": titles,
             "today": today,
+            "reminders": reminders_for(request.user, today),
         },
     )

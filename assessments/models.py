@@ -1448,3 +1448,29 @@ class PreparedFileEvent(StateEvent):
 
     def __str__(self):
         return f"{self.prepared_file} {self.to_status}"
+
+
+class SentReminder(models.Model):
+    """A reminder already sent to a user, so the daily run sends each one once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+    )
+    key = models.CharField("提醒标识", max_length=120)
+    text = models.TextField("内容")
+    channels = models.CharField("发送方式", max_length=60)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已发送提醒"
+        verbose_name_plural = "已发送提醒"
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self):
+        return self.text

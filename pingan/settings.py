@@ -167,6 +167,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# Reminders go out by `manage.py send_reminders` (daily, from cron) through these channels.
+NOTIFICATION_CHANNELS = env.list(
+    "NOTIFICATION_CHANNELS", default=["pingan.notifications.EmailChannel"]
+)
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="平安村创建考评平台 <noreply@localhost>")
+
 # The common-character cuts of the PDF fonts, made by `manage.py prepare_fonts`.
 PDF_FONT_CACHE = env.path("PDF_FONT_CACHE", default=VAR_DIR / "fonts")
 
