@@ -6,6 +6,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from api.serializers import AnswerSerializer
 from villages.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
@@ -23,6 +24,8 @@ def handle_exception(error, context):
         body = {"detail": error.message, "code": name}
         if getattr(error, "missing", None):
             body["missing"] = error.missing
+        if getattr(error, "current", None) is not None:
+            body["current"] = AnswerSerializer(error.current).data
         return Response(body, status=code)
     if isinstance(error, Http404 | ObjectDoesNotExist):
         error = exceptions.NotFound("未找到该对象，或您无权查看。")

@@ -149,7 +149,17 @@ class CampaignSerializer(serializers.ModelSerializer):
 class AnswerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Answer
-        fields = ["criterion", "veto_occurred", "met", "value", "score", "narrative", "updated_at"]
+        fields = [
+            "criterion",
+            "veto_occurred",
+            "met",
+            "value",
+            "score",
+            "narrative",
+            "carried_over",
+            "version",
+            "updated_at",
+        ]
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -317,11 +327,18 @@ class EvidenceSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
+    captured_at = serializers.DateTimeField(allow_null=True, help_text="照片 EXIF 拍摄时间")
+    covers_from = serializers.DateField(allow_null=True)
+    covers_until = serializers.DateField(allow_null=True)
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="中文说明")
     code = serializers.CharField()
+    missing = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="提交自评时尚未完成的各项"
+    )
+    current = AnswerSerializer(required=False, help_text="服务器上较新的答案(版本冲突时)")
 
 
 # What the API accepts.
@@ -343,6 +360,13 @@ class JudgementInput(serializers.Serializer):
 
 class AnswerInput(JudgementInput):
     narrative = serializers.CharField(required=False, allow_blank=True, default="")
+    base_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        help_text="保存所依据的答案版本；服务器上已有更新的版本时拒绝(409)，并返回 current",
+    )
 
 
 class PlanInput(serializers.Serializer):
@@ -355,6 +379,12 @@ class PlanInput(serializers.Serializer):
 class EvidenceInput(serializers.Serializer):
     criterion_id = serializers.IntegerField()
     file = serializers.FileField(help_text="照片(JPEG、PNG)或文档(PDF、Word、Excel)，不超过 20 MB")
+    covers_from = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="材料所涉期间(起)"
+    )
+    covers_until = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="材料所涉期间(止)"
+    )
 
 
 class FindingInput(JudgementInput):

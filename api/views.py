@@ -317,6 +317,8 @@ class AssessmentViewSet(ScopedViewSet):
             assessment_id=assessment.pk,
             criterion_id=data["criterion_id"],
             upload=data["file"],
+            covers_from=data["covers_from"],
+            covers_until=data["covers_until"],
         )
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

@@ -1,4 +1,4 @@
-from villages.errors import InvalidInput
+from villages.errors import InvalidInput, InvalidTransition
 
 
 class IncompleteAssessment(InvalidInput):
@@ -7,3 +7,14 @@ class IncompleteAssessment(InvalidInput):
     def __init__(self, missing):
         self.missing = list(missing)
         super().__init__("自评尚未完成，不能提交：" + "；".join(self.missing))
+
+
+class StaleAnswer(InvalidTransition):
+    """A save made from an older copy than the server's; `current` is the newer answer."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            f"{current.criterion.label}的答案已在别处更新为第{current.version}版，"
+            "这次保存基于较早的版本，没有覆盖。请核对后再保存。"
+        )

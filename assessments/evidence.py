@@ -4,10 +4,12 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 
 import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from villages.errors import InvalidInput
@@ -74,22 +76,40 @@ def _check_archive(upload, accepted):
         raise InvalidInput(f"文件“{upload.name}”解压后过大，不能作为佐证材料。")
 
 
-def _check_image(upload, accepted):
-    if not accepted.content_type.startswith("image/"):
+EXIF_IFD = 0x8769
+EXIF_DATE_TIME_ORIGINAL = 0x9003
+EXIF_DATE_TIME = 0x0132
+
+
+def _captured_at(image):
+    """When a phone took the photo, from its EXIF record, in the portal's time zone."""
+    exif = image.getexif()
+    raw = exif.get_ifd(EXIF_IFD).get(EXIF_DATE_TIME_ORIGINAL) or exif.get(EXIF_DATE_TIME)
+    try:
+        moment = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except (TypeError, ValueError):
         return None
+    return timezone.make_aware(moment)
+
+
+def _check_image(upload, accepted):
+    """A thumbnail and the capture time of an image; (None, None) for another file."""
+    if not accepted.content_type.startswith("image/"):
+        return None, None
     upload.seek(0)
     try:
         with Image.open(upload) as image:
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:
+            captured_at = _captured_at(image)
             image = ImageOps.exif_transpose(image)
             image.thumbnail(THUMBNAIL_SIZE)
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "JPEG", quality=80)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise InvalidInput(f"图片“{upload.name}”无法识别或已损坏，请重新拍摄后上传。") from None
-    return buffer.getvalue()
+    return buffer.getvalue(), captured_at
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,7 @@ class CheckedFile:
     accepted: AcceptedType
     thumbnail: bytes | None
     token: uuid.UUID
+    captured_at: datetime | None = None
 
     def file_content(self):
         self.upload.seek(0)
@@ -126,5 +147,11 @@ def check_upload(upload):
             f"文件“{upload.name}”的实际内容不是可接受的类型，只能上传{ACCEPTED_LABELS}。"
         )
     _check_archive(upload, accepted)
-    thumbnail = _check_image(upload, accepted)
-    return CheckedFile(upload=upload, accepted=accepted, thumbnail=thumbnail, token=uuid.uuid4())
+    thumbnail, captured_at = _check_image(upload, accepted)
+    return CheckedFile(
+        upload=upload,
+        accepted=accepted,
+        thumbnail=thumbnail,
+        token=uuid.uuid4(),
+        captured_at=captured_at,
+    )

@@ -108,6 +108,9 @@ class AnswerForm(forms.Form):
         self.fields["narrative"] = forms.CharField(
             label=narrative_label, required=False, widget=forms.Textarea(attrs={"rows": 4})
         )
+        self.fields["base_version"] = forms.IntegerField(
+            required=False, min_value=0, widget=forms.HiddenInput
+        )
 
 
 class EvidenceForm(forms.Form):
@@ -115,6 +118,15 @@ class EvidenceForm(forms.Form):
         label="上传佐证材料",
         widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
         help_text=f"可直接拍照上传；支持{ACCEPTED_LABELS}。",
+    )
+    covers_from = forms.DateField(
+        label="所涉期间(起)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="材料记录的是哪段时间的工作，如巡逻台账的月份；照片的拍摄时间自动读取。",
+    )
+    covers_until = forms.DateField(
+        label="所涉期间(止)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

@@ -265,6 +265,22 @@ class Criterion(models.Model):
     def is_judged(self):
         return self.kind != self.Kind.GROUP
 
+    ASKED_THE_SAME = (
+        "kind",
+        "title",
+        "text",
+        "comparator",
+        "bound",
+        "unit",
+        "max_score",
+        "incident_category_id",
+    )
+
+    def asks_the_same_as(self, earlier):
+        """This and an earlier version of the criterion (same key) ask the same question, so
+        last year's answer to it can carry over."""
+        return all(getattr(self, name) == getattr(earlier, name) for name in self.ASKED_THE_SAME)
+
     def clean(self):
         errors = {}
         if self.standard_id and not self.standard.is_editable:
@@ -535,6 +551,12 @@ class Answer(models.Model):
     value = models.DecimalField("数值", max_digits=10, decimal_places=2, null=True, blank=True)
     score = models.DecimalField("自评得分", max_digits=6, decimal_places=2, null=True, blank=True)
     narrative = models.TextField("情况说明", blank=True)
+    carried_over = models.BooleanField(
+        "沿用上年", default=False, help_text="从上年度答案沿用，书记确认或修改前一直标记。"
+    )
+    version = models.PositiveIntegerField(
+        "版本", default=0, help_text="每保存一次加一；据此拒绝以旧覆盖新。"
+    )
     updated_at = models.DateTimeField("最后修改", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -616,6 +638,20 @@ class Evidence(models.Model):
         blank=True,
         related_name="evidence",
     )
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name="沿用自上年材料",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_to",
+    )
+    covers_from = models.DateField("所涉期间起", null=True, blank=True)
+    covers_until = models.DateField("所涉期间止", null=True, blank=True)
+    captured_at = models.DateTimeField(
+        "拍摄时间", null=True, blank=True, help_text="照片 EXIF 中记录的拍摄时间。"
+    )
     criterion = models.ForeignKey(
         Criterion,
         verbose_name="标准条目",
@@ -646,6 +682,13 @@ class Evidence(models.Model):
                 | Q(assessment__isnull=True, rectification_order__isnull=False),
                 name="evidence_belongs_to_one_thing",
             ),
+            models.CheckConstraint(
+                condition=Q(covers_from__isnull=True)
+                | Q(covers_until__isnull=True)
+                | Q(covers_from__lte=models.F("covers_until")),
+                name="evidence_period_in_order",
+                violation_error_message="所涉期间的起始日期不能晚于结束日期。",
+            ),
         ]
 
     def __str__(self):
@@ -673,6 +716,7 @@ class AssessmentEvent(StateEvent):
         PREPARED = "prepared", "准备示范村推荐考评"
         INCIDENT = "incident", "案事件一票否决"
         INCIDENT_CORRECTED = "incident_corrected", "案事件更正恢复"
+        CARRIED_OVER = "carried_over", "沿用上年答案"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"

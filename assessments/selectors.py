@@ -435,3 +435,29 @@ def access_region_by_id(user, region_id, levels=None):
     if region is None or not user.has_perm("villages.view_region_dashboard", region):
         raise Http404("未找到该区划。")
     return region
+
+
+def previous_assessment_of(assessment):
+    """The village's assessment of the same kind in the latest earlier year, if any."""
+    return (
+        Assessment.objects.filter(
+            village_id=assessment.village_id,
+            kind=assessment.kind,
+            campaign__year__lt=assessment.campaign.year,
+        )
+        .select_related("campaign", "standard")
+        .order_by("-campaign__year")
+        .first()
+    )
+
+
+def new_or_changed_criteria(assessment, previous):
+    """The ids of this year's criteria that last year's standard did not ask the same way."""
+    if previous is None:
+        return set()
+    earlier = {c.key: c for c in previous.standard.criteria.all()}
+    return {
+        c.pk
+        for c in assessment.standard.criteria.all()
+        if c.is_judged and (c.key not in earlier or not c.asks_the_same_as(earlier[c.key]))
+    }

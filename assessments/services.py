@@ -22,7 +22,7 @@ from assessments.documents import (
     pass_list_document,
     recommendation_document,
 )
-from assessments.errors import IncompleteAssessment
+from assessments.errors import IncompleteAssessment, StaleAnswer
 from assessments.evidence import check_upload
 from assessments.models import (
     Answer,
@@ -61,6 +61,7 @@ from assessments.selectors import (
     access_region_by_id,
     criteria_of,
     pass_rule_for,
+    previous_assessment_of,
     workspace_parts,
 )
 from assessments.tasks import prepare_file
@@ -305,8 +306,11 @@ def _criterion_of(assessment, criterion_id):
         raise InvalidInput("该条目不属于本年度创建标准。") from None
 
 
-def _store_evidence(actor, owner, criterion, upload, written):
-    """Store an upload for an assessment or a rectification order (`owner`)."""
+def _store_evidence(actor, owner, criterion, upload, written, covers_from=None, covers_until=None):
+    """Store an upload for an assessment or a rectification order (`owner`), with the period
+    it covers (a patrol log for 2024年3月) apart from when it was uploaded."""
+    if covers_from and covers_until and covers_from > covers_until:
+        raise InvalidInput("所涉期间的起始日期不能晚于结束日期。")
     checked = check_upload(upload)
     evidence = Evidence(
         token=checked.token,
@@ -319,6 +323,9 @@ def _store_evidence(actor, owner, criterion, upload, written):
         content_type=checked.accepted.content_type,
         size=upload.size,
         uploaded_by=actor,
+        covers_from=covers_from,
+        covers_until=covers_until or covers_from,
+        captured_at=checked.captured_at,
     )
     evidence.file.save(checked.token.hex, checked.file_content(), save=False)
     written.append(evidence.file.name)
@@ -370,8 +377,11 @@ def save_answer(
     value=None,
     score=None,
     narrative="",
+    base_version=None,
 ):
-    """Save one answer as a draft; only the field of the criterion's kind is kept."""
+    """Save one answer as a draft; only the field of the criterion's kind is kept. A save that
+    names the version it was made from (`base_version`) is refused when the server holds a
+    newer one, so an older copy never overwrites a newer."""
     assessment = _lock_for_editing(actor, assessment_id)
     criterion = _criterion_of(assessment, criterion_id)
     if not criterion.is_judged:
@@ -379,6 +389,8 @@ def save_answer(
     answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first() or Answer(
         assessment=assessment, criterion=criterion
     )
+    if base_version is not None and answer.pk and answer.version != base_version:
+        raise StaleAnswer(answer)
     answer.veto_occurred = answer.met = answer.value = answer.score = None
     answer.narrative = narrative.strip()
     label = f"{criterion.number} {criterion.title}"
@@ -395,16 +407,138 @@ def save_answer(
         if answer.score is not None and answer.score > criterion.max_score:
             raise InvalidInput(f"{label}：自评得分不能超过满分 {criterion.max_score} 分。")
     answer.updated_by = actor
+    answer.carried_over = False
+    answer.version += 1
     answer.save()
     _mark_started(assessment, actor)
     return answer
 
 
-def add_evidence(*, actor, assessment_id, criterion_id, upload):
+@transaction.atomic
+def start_from_last_year(*, actor, assessment_id):
+    """Carry last year's answers into the criteria not yet answered that ask the same question,
+    each marked 沿用上年 until the secretary confirms or changes it; returns (carried, fresh):
+    the carried answers and the criteria left blank because they are new or changed."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    previous = previous_assessment_of(assessment)
+    if previous is None:
+        raise InvalidInput("没有上年度的自评可以沿用。")
+    earlier = {a.criterion.key: a for a in previous.answers.select_related("criterion")}
+    answered = set(assessment.answers.values_list("criterion_id", flat=True))
+    carried, fresh = [], []
+    for criterion in criteria_of(assessment.standard):
+        if not criterion.is_judged or criterion.pk in answered:
+            continue
+        answer = earlier.get(criterion.key)
+        if answer is None or not criterion.asks_the_same_as(answer.criterion):
+            fresh.append(criterion)
+            continue
+        carried.append(
+            Answer(
+                assessment=assessment,
+                criterion=criterion,
+                veto_occurred=answer.veto_occurred,
+                met=answer.met,
+                value=answer.value,
+                score=answer.score,
+                narrative=answer.narrative,
+                carried_over=True,
+                version=1,
+                updated_by=actor,
+            )
+        )
+    if not carried:
+        raise InvalidInput(f"{previous.campaign.year}年度没有可以沿用的答案。")
+    Answer.objects.bulk_create(carried)
+    _mark_started(assessment, actor)
+    reason = f"沿用{previous.campaign.year}年度答案{len(carried)}项"
+    if fresh:
+        reason += "；新增或修改的条目须重新作答：" + "、".join(c.label for c in fresh)
+    _record_event(
+        AssessmentEvent,
+        assessment,
+        actor,
+        assessment.status,
+        reason,
+        action=AssessmentEvent.Action.CARRIED_OVER,
+    )
+    return carried, fresh
+
+
+@transaction.atomic
+def confirm_carried_answer(*, actor, assessment_id, criterion_id):
+    """The secretary confirms that last year's answer still holds."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    criterion = _criterion_of(assessment, criterion_id)
+    answer = Answer.objects.filter(
+        assessment=assessment, criterion=criterion, carried_over=True
+    ).first()
+    if answer is None:
+        raise InvalidTransition(f"{criterion.label}没有待确认的沿用答案。")
+    answer.carried_over = False
+    answer.version += 1
+    answer.updated_by = actor
+    answer.save()
+    return answer
+
+
+def carry_evidence(*, actor, assessment_id, evidence_id):
+    """Keep one of last year's files for the same criterion: a copy, marked where it came from."""
+    with _files_removed_on_failure() as written, transaction.atomic():
+        assessment = _lock_for_editing(actor, assessment_id)
+        previous = previous_assessment_of(assessment)
+        source = (
+            Evidence.objects.filter(pk=evidence_id, assessment=previous, withdrawn_at__isnull=True)
+            .select_related("criterion")
+            .first()
+            if previous
+            else None
+        )
+        if source is None or source.criterion is None:
+            raise InvalidInput("只能沿用本村(社区)上年度自评中仍有效的佐证材料。")
+        criterion = assessment.standard.criteria.filter(key=source.criterion.key).first()
+        if criterion is None:
+            raise InvalidInput(f"本年度标准已没有“{source.criterion.title}”这一条目。")
+        if Evidence.objects.filter(
+            assessment=assessment, carried_from=source, withdrawn_at__isnull=True
+        ).exists():
+            raise InvalidTransition(f"“{source.original_name}”已经沿用。")
+        copy = Evidence(
+            token=uuid.uuid4(),
+            village=assessment.village,
+            assessment=assessment,
+            criterion=criterion,
+            carried_from=source,
+            original_name=source.original_name,
+            extension=source.extension,
+            content_type=source.content_type,
+            size=source.size,
+            covers_from=source.covers_from,
+            covers_until=source.covers_until,
+            captured_at=source.captured_at,
+            uploaded_by=actor,
+        )
+        with source.file.open("rb") as stored:
+            copy.file.save(copy.token.hex, ContentFile(stored.read()), save=False)
+        written.append(copy.file.name)
+        if source.thumbnail:
+            with source.thumbnail.open("rb") as stored:
+                copy.thumbnail.save(f"{copy.token}.jpg", ContentFile(stored.read()), save=False)
+            written.append(copy.thumbnail.name)
+        copy.save()
+        _mark_started(assessment, actor)
+        return copy
+
+
+def add_evidence(
+    *, actor, assessment_id, criterion_id, upload, covers_from=None, covers_until=None
+):
     with _files_removed_on_failure() as written, transaction.atomic():
         assessment = _lock_for_editing(actor, assessment_id)
         criterion = _criterion_of(assessment, criterion_id)
-        evidence = _store_evidence(actor, assessment, criterion, upload, written)
+        evidence = _store_evidence(
+            actor, assessment, criterion, upload, written, covers_from, covers_until
+        )
         _mark_started(assessment, actor)
         return evidence
 
@@ -436,6 +570,8 @@ def missing_for_submission(assessment, criteria, answers, evidence_by_criterion)
         answer = answers.get(criterion.pk)
         if answer is None or not answer.is_complete(criterion.kind):
             missing.append(f"{label}：尚未作答。")
+        elif answer.carried_over:
+            missing.append(f"{label}：沿用上年的答案尚未确认。")
         if criterion.evidence_required and not evidence_by_criterion.get(criterion.pk):
             missing.append(f"{label}：须上传佐证材料。")
     return missing

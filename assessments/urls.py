@@ -68,6 +68,21 @@ urlpatterns = [
         name="evidence_upload",
     ),
     path(
+        "assessments/<int:assessment_id>/carry-over/",
+        views.assessment_carry_over,
+        name="assessment_carry_over",
+    ),
+    path(
+        "assessments/<int:assessment_id>/criteria/<int:criterion_id>/confirm/",
+        views.answer_confirm,
+        name="answer_confirm",
+    ),
+    path(
+        "assessments/<int:assessment_id>/evidence/<int:evidence_id>/carry/",
+        views.evidence_carry,
+        name="evidence_carry",
+    ),
+    path(
         "assessments/<int:assessment_id>/submit/",
         views.assessment_submit,
         name="assessment_submit",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.documents import assessment_reports, pass_list_document
-from assessments.errors import IncompleteAssessment
+from assessments.errors import IncompleteAssessment, StaleAnswer
 from assessments.forms import (
     AnswerForm,
     ApprovalForm,
@@ -35,6 +35,8 @@ from assessments.selectors import (
     current_assessment_of_secretary,
     judged_criteria_count,
     latest_return_comments,
+    new_or_changed_criteria,
+    previous_assessment_of,
     visible_campaigns,
     visible_standards,
     workspace_parts,
@@ -158,9 +160,12 @@ def _workspace_context(request, assessment):
     return_event, return_comments = latest_return_comments(assessment)
     judged = [c for c in criteria if c.is_judged]
     answered = sum(1 for c in judged if c.pk in answers and answers[c.pk].is_complete(c.kind))
+    previous = previous_assessment_of(assessment)
+    changed = new_or_changed_criteria(assessment, previous)
     items = [
         {
             "criterion": criterion,
+            "new_or_changed": criterion.pk in changed,
             "answer": answers.get(criterion.pk),
             "complete": criterion.pk in answers
             and answers[criterion.pk].is_complete(criterion.kind),
@@ -185,7 +190,44 @@ def _workspace_context(request, assessment):
         and assessment.status != Assessment.Status.SUBMITTED,
         "overdue": assessment.is_overdue(timezone.localdate()),
         "extend_form": ExtendDeadlineForm(),
+        "previous": previous,
+        "carried_count": sum(1 for answer in answers.values() if answer.carried_over),
     }
+
+
+@login_required
+@require_POST
+def assessment_carry_over(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    carried, fresh = services.start_from_last_year(actor=request.user, assessment_id=assessment.pk)
+    note = f"已沿用上年度答案 {len(carried)} 项，请逐项确认或修改。"
+    if fresh:
+        note += f"新增或修改的 {len(fresh)} 个条目须重新作答。"
+    messages.success(request, note)
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def answer_confirm(request, assessment_id, criterion_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    services.confirm_carried_answer(
+        actor=request.user, assessment_id=assessment.pk, criterion_id=criterion.pk
+    )
+    messages.success(request, f"{criterion.label} 已确认沿用上年答案。")
+    return redirect(_next_criterion_url(assessment, criterion))
+
+
+@login_required
+@require_POST
+def evidence_carry(request, assessment_id, evidence_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    copy = services.carry_evidence(
+        actor=request.user, assessment_id=assessment.pk, evidence_id=evidence_id
+    )
+    messages.success(request, f"已沿用上年材料“{copy.original_name}”。")
+    return redirect("assessments:assessment_criterion", assessment.pk, copy.criterion_id)
 
 
 @login_required
@@ -241,10 +283,11 @@ def _answer_initial(assessment, criterion, answer):
             "value": answer.value,
             "score": answer.score,
             "narrative": answer.narrative,
+            "base_version": answer.version,
         }
     if criterion.kind == Criterion.Kind.THRESHOLD and criterion.profile_field:
-        return {"value": getattr(assessment.village, criterion.profile_field)}
-    return {}
+        return {"value": getattr(assessment.village, criterion.profile_field), "base_version": 0}
+    return {"base_version": 0}
 
 
 @login_required
@@ -257,11 +300,20 @@ def assessment_criterion(request, assessment_id, criterion_id):
     can_edit = assessment.is_editable and request.user.has_perm(
         "assessments.edit_assessment", assessment
     )
+    previous = previous_assessment_of(assessment)
+    is_new_or_changed = criterion.pk in new_or_changed_criteria(assessment, previous)
+    last_year_evidence = []
+    if can_edit and previous is not None and not is_new_or_changed:
+        kept = assessment.evidence.filter(withdrawn_at__isnull=True).values("carried_from")
+        last_year_evidence = previous.evidence.filter(
+            criterion__key=criterion.key, withdrawn_at__isnull=True
+        ).exclude(pk__in=kept)
     form = AnswerForm(
         request.POST or None,
         criterion=criterion,
         initial=_answer_initial(assessment, criterion, answer),
     )
+    newer = None
     if request.method == "POST":
         require_permission(request.user, "assessments.edit_assessment", assessment)
         if form.is_valid():
@@ -272,6 +324,12 @@ def assessment_criterion(request, assessment_id, criterion_id):
                     criterion_id=criterion.pk,
                     **form.cleaned_data,
                 )
+            except StaleAnswer as stale:
+                # Shown beside what was typed; saving again, knowingly, replaces it.
+                newer = stale.current
+                form.add_error(None, stale.message)
+                form.data = form.data.copy()
+                form.data["base_version"] = newer.version
             except InvalidInput as error:
                 form.add_error(None, error.message)
             else:
@@ -293,8 +351,12 @@ def assessment_criterion(request, assessment_id, criterion_id):
             if assessment.status == Assessment.Status.RETURNED
             else None,
             "prefilled": answer is None and bool(criterion.profile_field),
+            "newer": newer,
+            "last_year_evidence": last_year_evidence,
+            "carried": answer is not None and answer.carried_over,
+            "is_new_or_changed": is_new_or_changed,
         },
-        status=400 if form.errors else 200,
+        status=409 if newer else 400 if form.errors else 200,
     )
 
 
@@ -324,6 +386,8 @@ def evidence_upload(request, assessment_id, criterion_id):
             assessment_id=assessment.pk,
             criterion_id=criterion.pk,
             upload=form.cleaned_data["file"],
+            covers_from=form.cleaned_data["covers_from"],
+            covers_until=form.cleaned_data["covers_until"],
         )
     except InvalidInput as error:
         messages.error(request, error.message)

@@ -261,6 +261,21 @@ MATRIX = {
         POST_ONLY,
         POST_ONLY,
     ),
+    "assessments:assessment_carry_over": (
+        url("assessments:assessment_carry_over", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:answer_confirm": (
+        url("assessments:answer_confirm", "assessment", "criterion"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:evidence_carry": (
+        url("assessments:evidence_carry", "assessment", "evidence"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
     "assessments:assessment_submit": (
         url("assessments:assessment_submit", "assessment"),
         POST_ONLY,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments import services
-from assessments.models import Campaign, Finding, Title
+from assessments.models import Answer, Campaign, Finding, Title
 from assessments.selectors import criteria_of
 from tests import files
 from tests.helpers import answer_everything, secretary_of
@@ -68,7 +68,8 @@ def answer_on_the_phone(page):
             page.get_by_label("情况说明").fill("已落实，台账齐全")
         elif page.locator("input[name=value]").count():
             page.get_by_label(re.compile("实际数量")).fill("6")
-        page.get_by_role("button", name="保存并继续").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存并继续").click()
 
 
 @pytest.fixture
@@ -257,3 +258,49 @@ def test_signing_in_by_keyboard(browser, live_server, people, wangchang):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.locator(".who-name")).to_be_visible()
+
+
+def test_answers_typed_while_offline_reach_the_server_when_the_signal_returns(
+    browser, live_server, people, campaign, xingou
+):
+    phone = browser.new_context(viewport=PHONE)
+    page = phone.new_page()
+    sign_in(page, live_server.url, people["secretary"])
+    mine = campaign.assessments.get(village=xingou)
+    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    publicity = campaign.standard.criteria.get(key="publicity")
+    status = page.locator("[data-draft-status]")
+
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{cameras.pk}/")
+    phone.set_offline(True)
+    page.get_by_label(re.compile("实际数量")).fill("7")
+    page.get_by_label("情况说明").fill("村口新装两个高清探头")
+    expect(status).to_contain_text("保存在本机")
+    assert not Answer.objects.filter(assessment=mine).exists()
+    phone.set_offline(False)
+    expect(status).to_contain_text("已自动保存(第1版)")
+    saved = Answer.objects.get(assessment=mine, criterion=cameras)
+    assert (saved.value, saved.narrative) == (7, "村口新装两个高清探头")
+
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{publicity.pk}/")
+    phone.set_offline(True)
+    page.get_by_label("达标", exact=True).check()
+    page.get_by_label("情况说明").fill("宣传栏已更新")
+    expect(status).to_contain_text("保存在本机")
+    phone.set_offline(False)
+    page.wait_for_function("navigator.onLine")
+    page.reload()
+    expect(page.get_by_label("情况说明")).to_have_value("宣传栏已更新")
+    for _ in range(50):
+        saved = Answer.objects.filter(assessment=mine, criterion=publicity).first()
+        if saved is not None:
+            break
+        page.wait_for_timeout(100)
+    assert (saved.met, saved.narrative) == (True, "宣传栏已更新")
+    unsent = "Object.keys(localStorage).filter((key) => key.startsWith('pingan:draft'))"
+    for _ in range(50):
+        if not page.evaluate(unsent):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(unsent) == []
+    phone.close()

@@ -167,12 +167,12 @@ PAGES = {
     "town_dashboard": (
         "town_office",
         lambda c: reverse("assessments:town_dashboard", args=[c.town_id]),
-        22,
+        23,
     ),
     "region_dashboard": (
         "city_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent_id]),
-        12,
+        13,
     ),
     "campaign_board": (
         "town_office",
@@ -195,7 +195,7 @@ PAGES = {
     "province_ranking": (
         "province_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent.parent_id]),
-        12,
+        13,
     ),
     "province_village_list": ("province_office", lambda c: reverse("villages:list"), 10),
     "prepared_file_list": ("town_office", lambda c: reverse("assessments:prepared_file_list"), 10),
