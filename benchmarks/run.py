@@ -291,7 +291,8 @@ def main():
         header = [
             "# Benchmarks",
             "",
-            f"Run on {today}: {machine()}. `make bench` regenerates this file; the figures",
+            f"Run on {today}: {machine()}.",
+            "`make bench` regenerates this file; the figures",
             "come from one run over a throwaway PostgreSQL database holding the demo town",
             f"(17 villages) and then a synthetic province of {size:,} villages with",
             f"{arguments.years} years of campaigns (`manage.py generate_scale`, here in",
