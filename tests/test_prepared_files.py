@@ -15,8 +15,15 @@ from tests.helpers import run_town_year
 from villages.errors import InvalidInput
 
 
-def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The database queue's own worker, run until the queue is empty. Between tasks it recycles
+    database connections, as a long-running process should; inside a test's transaction that
+    would close the test's own connection, so here it keeps it."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    return lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ def pdf_text(content):
 
 
 def test_the_campaign_reports_are_built_by_the_worker_and_offered_to_the_requester(
-    client, filed_year, people, django_capture_on_commit_callbacks
+    client, filed_year, people, django_capture_on_commit_callbacks, run_worker
 ):
     town_office = people["town_office"]
     prepared_file = request_reports(
@@ -74,7 +81,7 @@ def test_the_campaign_reports_are_built_by_the_worker_and_offered_to_the_request
 
 
 def test_a_secretary_s_batch_holds_only_the_own_village(
-    client, filed_year, people, django_capture_on_commit_callbacks
+    client, filed_year, people, django_capture_on_commit_callbacks, run_worker
 ):
     prepared_file = request_reports(
         client, people["secretary"], filed_year, django_capture_on_commit_callbacks
@@ -87,7 +94,7 @@ def test_a_secretary_s_batch_holds_only_the_own_village(
 
 
 def test_another_user_cannot_see_or_download_the_file(
-    client, filed_year, people, django_capture_on_commit_callbacks
+    client, filed_year, people, django_capture_on_commit_callbacks, run_worker
 ):
     prepared_file = request_reports(
         client, people["town_office"], filed_year, django_capture_on_commit_callbacks
@@ -101,7 +108,7 @@ def test_another_user_cannot_see_or_download_the_file(
 
 
 def test_the_city_exports_the_year_s_results_of_every_village(
-    client, filed_year, people, django_capture_on_commit_callbacks
+    client, filed_year, people, django_capture_on_commit_callbacks, run_worker
 ):
     city = people["city_office"].memberships.get().region
     client.force_login(people["city_office"])
@@ -134,7 +141,7 @@ def test_results_are_refused_outside_the_requester_s_reach_and_for_a_year_withou
 
 
 def test_a_failed_build_says_so_and_records_why(
-    filed_year, people, monkeypatch, django_capture_on_commit_callbacks
+    filed_year, people, monkeypatch, django_capture_on_commit_callbacks, run_worker
 ):
     def broken(user, campaign, progress):
         raise OSError("磁盘已满")
