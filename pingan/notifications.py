@@ -1,19 +1,23 @@
 """The ways of reaching a user outside the portal. Email is wired in; an SMS gateway would be
 one more `Channel` named in settings.NOTIFICATION_CHANNELS."""
 
+from abc import ABC, abstractmethod
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 
-class Channel:
+class Channel(ABC):
     name = ""
 
+    @abstractmethod
     def reaches(self, user):
-        raise NotImplementedError
+        """Whether this channel has a way to the user (an address, a phone number)."""
 
+    @abstractmethod
     def send(self, user, subject, lines):
-        raise NotImplementedError
+        """Deliver one message of several lines."""
 
 
 class EmailChannel(Channel):
