@@ -5,8 +5,13 @@ STAMP := $(VENV)/.installed-stamp
 FONTS := var/fonts/NotoSerifSC-Regular.common.otf
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core; loadfile keeps a module's tests, and the records they share,
+# in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run test lint setup fonts migrate clean screenshots bench
+.PHONY: run test test-fast lint setup system-packages system-packages-run fonts migrate clean \
+	screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +22,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Debian packages: Pango and HarfBuzz-Subset to print; the suite also drives poppler,
+# LibreOffice Calc and Chromium (scripts/system-packages installs what is missing).
+system-packages:
+	scripts/system-packages test
+
+system-packages-run:
+	scripts/system-packages run
 
 # The common-character cuts of the PDF fonts (pingan/pdf.py), made once.
 $(FONTS): | $(STAMP)
@@ -29,23 +42,28 @@ migrate: setup fonts
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
-run: migrate
+run: system-packages-run migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo_campaign
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker & worker=$$!; \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup lint fonts
+test: system-packages setup lint fonts
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
-	DEBUG=$${DEBUG:-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=$${DEBUG:-1} $(PYTEST) $(PYTEST_ARGS)
 
-screenshots: setup
+# Everything but the browser tests, for the loop between edits.
+test-fast: system-packages setup fonts
+	mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+screenshots: system-packages setup
 	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser_year.py -k whole_year
 
 # Province-scale figures into docs/benchmarks.md (PostgreSQL; wrk for the load test).

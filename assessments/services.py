@@ -341,8 +341,8 @@ def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=Non
     """The village's 创建方案 (text and/or a document) and how the work reaches households."""
     with _files_removed_on_failure() as written, transaction.atomic():
         assessment = _lock_for_editing(actor, assessment_id)
-        assessment.plan_text = plan_text.strip()
-        assessment.outreach_text = outreach_text.strip()
+        assessment.plan_text = _plain_text(plan_text, "创建方案")
+        assessment.outreach_text = _plain_text(outreach_text, "向小区、湾组、网格、家庭延伸情况")
         if plan_upload is not None:
             replaced = assessment.plan_document_id
             assessment.plan_document = _store_evidence(
@@ -352,6 +352,14 @@ def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=Non
                 Evidence.objects.filter(pk=replaced).update(withdrawn_at=timezone.now())
         _mark_started(assessment, actor)
         return assessment
+
+
+def _plain_text(raw, label):
+    """Free text as typed, trimmed; a NUL character (which no form sends, and PostgreSQL cannot
+    store) is refused."""
+    if "\x00" in raw:
+        raise InvalidInput(f"{label}含有无法保存的控制字符，请删除后重新填写。")
+    return raw.strip()
 
 
 def _decimal(raw, label):
@@ -392,8 +400,8 @@ def save_answer(
     if base_version is not None and answer.pk and answer.version != base_version:
         raise StaleAnswer(answer)
     answer.veto_occurred = answer.met = answer.value = answer.score = None
-    answer.narrative = narrative.strip()
     label = f"{criterion.number} {criterion.title}"
+    answer.narrative = _plain_text(narrative, f"{label}：说明")
     if criterion.kind == Criterion.Kind.VETO:
         answer.veto_occurred = veto_occurred
         if veto_occurred and not answer.narrative:

@@ -58,10 +58,23 @@ def test_draw_is_a_reproducible_subset_of_the_right_size(numbers, ratio, minimum
     assert len(drawn) == max(expected, len(forced))
 
 
+pytestmark = pytest.mark.usefixtures("module_base")
+
+
+@pytest.fixture(scope="module")
+def filed_once(module_records, module_base):
+    def build():
+        base = module_base.fresh()
+        call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+        secretaries = {base["xingou"].pk: base["people"]["secretary"]}
+        return run_town_year(base["campaign"], base["people"], SHORT, secretaries)
+
+    return module_records.build(build)
+
+
 @pytest.fixture
-def filed(campaign, people, xingou):
-    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-    return run_town_year(campaign, people, SHORT, {xingou.pk: people["secretary"]})
+def filed(db, filed_once):
+    return filed_once.fresh()
 
 
 def draw(people, campaign, **overrides):

@@ -43,107 +43,152 @@ def re_review_all(people, sample, failing_position=1):
         )
 
 
-@pytest.fixture
-def scenario(campaign, people, xingou, standards):
+@pytest.fixture(scope="class")
+def scenario_once(class_records, class_base):
     """17 villages, 14 达标 (3 short of cameras), 6 sampled, 1 failing re-review, an overdue
     order and an incident of the year."""
-    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-    run_town_year(campaign, people, SHORT, {xingou.pk: people["secretary"]})
-    sample = services.draw_sample(
-        actor=people["city_office"],
-        campaign_id=campaign.pk,
-        ratio=Decimal("0.4"),
-        minimum_count=3,
-        seed="dashboard",
-    )
-    re_review_all(people, sample)
-    services.record_inspection(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        inspected_on=TODAY - timedelta(days=20),
-        inspectors="张三",
-        summary="",
-        findings=[
-            {
-                "criterion_id": Criterion.objects.get(
-                    standard=campaign.standard, key="publicity"
-                ).pk,
-                "met": False,
-                "comment": "宣传栏破损",
-                "deadline": TODAY - timedelta(days=2),
-            }
-        ],
-    )
-    category = IncidentCategory.objects.get(code="vice")
-    category.disqualifying = False
-    category.save()
-    services.record_incident(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        category_id=category.pk,
-        occurred_on=date(2024, 6, 1),
-        description="赌博",
-    )
-    return campaign
+
+    def build():
+        base = class_base.fresh()
+        campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
+        call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+        run_town_year(campaign, people, SHORT, {xingou.pk: people["secretary"]})
+        sample = services.draw_sample(
+            actor=people["city_office"],
+            campaign_id=campaign.pk,
+            ratio=Decimal("0.4"),
+            minimum_count=3,
+            seed="dashboard",
+        )
+        re_review_all(people, sample)
+        services.record_inspection(
+            actor=people["town_office"],
+            village_id=xingou.pk,
+            inspected_on=TODAY - timedelta(days=20),
+            inspectors="张三",
+            summary="",
+            findings=[
+                {
+                    "criterion_id": Criterion.objects.get(
+                        standard=campaign.standard, key="publicity"
+                    ).pk,
+                    "met": False,
+                    "comment": "宣传栏破损",
+                    "deadline": TODAY - timedelta(days=2),
+                }
+            ],
+        )
+        category = IncidentCategory.objects.get(code="vice")
+        category.disqualifying = False
+        category.save()
+        services.record_incident(
+            actor=people["town_office"],
+            village_id=xingou.pk,
+            category_id=category.pk,
+            occurred_on=date(2024, 6, 1),
+            description="赌博",
+        )
+        return campaign
+
+    return class_records.build(build)
 
 
-def test_town_dashboard_figures_match_the_scenario(client, scenario, people, wangchang):
-    dashboard = town_dashboard(wangchang, TODAY)
-    rates = dashboard.rates
-    assert (rates.pass_rate.numerator, rates.pass_rate.denominator) == (14, 17)
-    assert (rates.review_pass_rate.numerator, rates.review_pass_rate.denominator) == (5, 6)
-    assert (rates.holding_rate.numerator, rates.holding_rate.denominator) == (13, 17)
-    assert sum(row["sampled"] for row in dashboard.rows) == 6
-    assert sum(row["assessment"].city_passed is False for row in dashboard.rows) == 1
-    assert dashboard.state_counts == {"已审定": 17}
-    assert (dashboard.open_orders, dashboard.overdue_orders) == (1, 1)
-    assert len(dashboard.incidents) == 1
-    ((cameras, failures),) = dashboard.failures
-    assert (cameras.key, failures) == ("technical-prevention.cameras", 3)
-    assert [year for year, _ in dashboard.history] == [2024]
-
-    client.force_login(people["town_office"])
-    response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse(
-        "assessments:town_dashboard", args=[wangchang.pk]
-    )
-    page = response.content.decode()
-    assert "82.4%" in page and "83.3%" in page and "76.5%" in page
-    assert "<svg" in page and "目标 70%" in page
-    assert "五(2) 公共区域高清探头接入乡镇…" in page
-    assert reverse("assessments:order_list") in page
-    assert reverse("assessments:incident_list") in page
+@pytest.fixture
+def scenario(db, scenario_once):
+    return scenario_once.fresh()
 
 
-def test_city_ranking_sorts_towns_and_drills_down(client, scenario, people, wangchang):
-    small = RegionFactory(code="429006105", name="多祥镇", parent=wangchang.parent)
-    villages = VillageFactory.create_batch(3, town=small)
-    small_people = {
-        **people,
-        "town_office": user_with_role(Membership.Role.TOWN_OFFICE, small),
-        "town_leading_group": user_with_role(Membership.Role.TOWN_LEADING_GROUP, small),
-    }
-    other = services.open_campaign(
-        actor=small_people["town_office"],
-        campaign_id=new_campaign(small_people, small, scenario.standard, 2024).pk,
-    )
-    run_town_year(other, small_people, (villages[0].name,))
-    rows, total = region_ranking(wangchang.parent, 2024, "pass_rate")
-    assert [region.name for region, _ in rows] == ["汪场镇", "多祥镇"]
-    assert (total.passed, total.total) == (16, 20)
-    client.force_login(people["city_office"])
-    response = client.get(reverse("home"), follow=True)
-    page = response.content.decode()
-    assert reverse("assessments:town_dashboard", args=[wangchang.pk]) in page
-    assert "66.7%" in page and "82.4%" in page
-    ranked = client.get(
-        reverse("assessments:region_dashboard", args=[wangchang.parent.pk]),
-        {"year": 2024, "sort": "pass_rate"},
-    )
-    assert [region.name for region, _ in ranked.context["rows"]] == ["汪场镇", "多祥镇"]
-    client.force_login(people["province_office"])
-    province = client.get(reverse("home"), follow=True)
-    assert [region.name for region, _ in province.context["rows"]] == ["天门市"]
+@pytest.mark.usefixtures("class_base")
+class TestOneYearFigures:
+    """Three views of one year, built once for the class."""
+
+    def test_town_dashboard_figures_match_the_scenario(self, client, scenario, people, wangchang):
+        dashboard = town_dashboard(wangchang, TODAY)
+        rates = dashboard.rates
+        assert (rates.pass_rate.numerator, rates.pass_rate.denominator) == (14, 17)
+        assert (rates.review_pass_rate.numerator, rates.review_pass_rate.denominator) == (5, 6)
+        assert (rates.holding_rate.numerator, rates.holding_rate.denominator) == (13, 17)
+        assert sum(row["sampled"] for row in dashboard.rows) == 6
+        assert sum(row["assessment"].city_passed is False for row in dashboard.rows) == 1
+        assert dashboard.state_counts == {"已审定": 17}
+        assert (dashboard.open_orders, dashboard.overdue_orders) == (1, 1)
+        assert len(dashboard.incidents) == 1
+        ((cameras, failures),) = dashboard.failures
+        assert (cameras.key, failures) == ("technical-prevention.cameras", 3)
+        assert [year for year, _ in dashboard.history] == [2024]
+
+        client.force_login(people["town_office"])
+        response = client.get(reverse("home"), follow=True)
+        assert response.redirect_chain[-1][0] == reverse(
+            "assessments:town_dashboard", args=[wangchang.pk]
+        )
+        page = response.content.decode()
+        assert "82.4%" in page and "83.3%" in page and "76.5%" in page
+        assert "<svg" in page and "目标 70%" in page
+        assert "五(2) 公共区域高清探头接入乡镇…" in page
+        assert reverse("assessments:order_list") in page
+        assert reverse("assessments:incident_list") in page
+
+    def test_city_ranking_sorts_towns_and_drills_down(self, client, scenario, people, wangchang):
+        small = RegionFactory(code="429006105", name="多祥镇", parent=wangchang.parent)
+        villages = VillageFactory.create_batch(3, town=small)
+        small_people = {
+            **people,
+            "town_office": user_with_role(Membership.Role.TOWN_OFFICE, small),
+            "town_leading_group": user_with_role(Membership.Role.TOWN_LEADING_GROUP, small),
+        }
+        other = services.open_campaign(
+            actor=small_people["town_office"],
+            campaign_id=new_campaign(small_people, small, scenario.standard, 2024).pk,
+        )
+        run_town_year(other, small_people, (villages[0].name,))
+        rows, total = region_ranking(wangchang.parent, 2024, "pass_rate")
+        assert [region.name for region, _ in rows] == ["汪场镇", "多祥镇"]
+        assert (total.passed, total.total) == (16, 20)
+        client.force_login(people["city_office"])
+        response = client.get(reverse("home"), follow=True)
+        page = response.content.decode()
+        assert reverse("assessments:town_dashboard", args=[wangchang.pk]) in page
+        assert "66.7%" in page and "82.4%" in page
+        ranked = client.get(
+            reverse("assessments:region_dashboard", args=[wangchang.parent.pk]),
+            {"year": 2024, "sort": "pass_rate"},
+        )
+        assert [region.name for region, _ in ranked.context["rows"]] == ["汪场镇", "多祥镇"]
+        client.force_login(people["province_office"])
+        province = client.get(reverse("home"), follow=True)
+        assert [region.name for region, _ in province.context["rows"]] == ["天门市"]
+
+    def test_printouts_embed_fonts_and_show_glyphs(
+        self, client, scenario, people, xingou, tmp_path
+    ):
+        client.force_login(people["town_office"])
+        assessment = scenario.assessments.get(village=xingou)
+        order = xingou.rectification_orders.get()
+        for name, url, expected in [
+            (
+                "report",
+                reverse("assessments:assessment_report_pdf", args=[assessment.pk]),
+                "新沟村",
+            ),
+            ("notice", reverse("assessments:order_notice_pdf", args=[order.pk]), "宣传栏破损"),
+            ("sample", reverse("assessments:sample_pdf", args=[scenario.pk]), "dashboard"),
+            (
+                "pass_list",
+                reverse("assessments:pass_list_pdf", args=[scenario.pk]),
+                "汪发〔2024〕12号",
+            ),
+        ]:
+            response = client.get(url)
+            assert response.status_code == 200, name
+            path = tmp_path / f"{name}.pdf"
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            path.write_bytes(content)
+            folder = tmp_path / name
+            folder.mkdir()
+            assert expected in check_printout(path, folder), name
 
 
 def test_secretary_home_lists_the_tasks(client, campaign, people, xingou):
@@ -234,23 +279,3 @@ def test_pages_run_a_fixed_number_of_queries(
         response = client.get(url(campaign))
     assert response.status_code == 200
     assert campaign.assessments.count() == size
-
-
-def test_printouts_embed_fonts_and_show_glyphs(client, scenario, people, xingou, tmp_path):
-    client.force_login(people["town_office"])
-    assessment = scenario.assessments.get(village=xingou)
-    order = xingou.rectification_orders.get()
-    for name, url, expected in [
-        ("report", reverse("assessments:assessment_report_pdf", args=[assessment.pk]), "新沟村"),
-        ("notice", reverse("assessments:order_notice_pdf", args=[order.pk]), "宣传栏破损"),
-        ("sample", reverse("assessments:sample_pdf", args=[scenario.pk]), "dashboard"),
-        ("pass_list", reverse("assessments:pass_list_pdf", args=[scenario.pk]), "汪发〔2024〕12号"),
-    ]:
-        response = client.get(url)
-        assert response.status_code == 200, name
-        path = tmp_path / f"{name}.pdf"
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        path.write_bytes(content)
-        folder = tmp_path / name
-        folder.mkdir()
-        assert expected in check_printout(path, folder), name

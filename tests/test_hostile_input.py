@@ -98,6 +98,21 @@ def test_any_threshold_answer_is_saved_or_refused(people, assessment, value, nar
         assert answer.value is None or answer.value >= 0
 
 
+def test_a_nul_character_is_refused_on_every_database(people, assessment):
+    cameras = Criterion.objects.get(
+        standard=assessment.standard, key="technical-prevention.cameras"
+    )
+    with pytest.raises(InvalidInput, match="控制字符"):
+        services.save_answer(
+            actor=people["secretary"],
+            assessment_id=assessment.pk,
+            criterion_id=cameras.pk,
+            value=6,
+            narrative="巡逻\x00记录",
+        )
+    assert not assessment.answers.exists()
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -26,9 +26,22 @@ def run_worker(monkeypatch):
     return lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
+pytestmark = pytest.mark.usefixtures("module_base")
+
+
+@pytest.fixture(scope="module")
+def filed_year_once(module_records, module_base):
+    def build():
+        base = module_base.fresh()
+        people = base["people"]
+        return run_town_year(base["campaign"], people, (), {base["xingou"].pk: people["secretary"]})
+
+    return module_records.build(build)
+
+
 @pytest.fixture
-def filed_year(campaign, people, xingou):
-    return run_town_year(campaign, people, (), {xingou.pk: people["secretary"]})
+def filed_year(db, filed_year_once):
+    return filed_year_once.fresh()
 
 
 def request_reports(client, user, campaign, capture):

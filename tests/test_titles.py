@@ -38,22 +38,37 @@ def agree_all(people, assessment):
     services.conclude_city_review(actor=people["city_office"], assessment_id=assessment.pk)
 
 
-@pytest.fixture
-def reviewed(campaign, people, xingou):
+@pytest.fixture(scope="module")
+def reviewed_once(module_records, module_base):
     """2024 re-reviewed: 16 passed (崔王村 short); 新沟村 sampled and passed re-review."""
-    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-    run_town_year(campaign, people, ("崔王村",), {xingou.pk: people["secretary"]})
-    sample = services.draw_sample(
-        actor=people["city_office"],
-        campaign_id=campaign.pk,
-        ratio=Decimal("0.3"),
-        minimum_count=3,
-        forced={xingou.code: "典型"},
-        seed="titles",
-    )
-    for entry in sample.entries.all():
-        agree_all(people, entry.assessment)
-    return campaign
+
+    def build():
+        base = module_base.fresh()
+        campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
+        call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+        run_town_year(campaign, people, ("崔王村",), {xingou.pk: people["secretary"]})
+        sample = services.draw_sample(
+            actor=people["city_office"],
+            campaign_id=campaign.pk,
+            ratio=Decimal("0.3"),
+            minimum_count=3,
+            forced={xingou.code: "典型"},
+            seed="titles",
+        )
+        for entry in sample.entries.all():
+            agree_all(people, entry.assessment)
+        return campaign
+
+    return module_records.build(build)
+
+
+# Every test starts from the re-reviewed year, built once for the module.
+pytestmark = pytest.mark.usefixtures("module_base", "reviewed_once")
+
+
+@pytest.fixture
+def reviewed(db, reviewed_once):
+    return reviewed_once.fresh()
 
 
 @pytest.fixture
@@ -224,7 +239,17 @@ def test_correction_restores_exactly_what_was_revoked(named, people, xingou):
         services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="再")
 
 
-def test_incident_vetoes_an_open_years_result(people, campaign, xingou):
+def test_incident_vetoes_an_open_years_result(people, standards, wangchang, xingou):
+    campaign = services.create_campaign(
+        actor=people["town_office"],
+        town=wangchang,
+        year=2025,
+        standard=standards[0],
+        self_assessment_due=date(2099, 6, 30),
+        town_assessment_due=date(2099, 7, 31),
+        city_review_due=date(2099, 9, 30),
+    )
+    campaign = services.open_campaign(actor=people["town_office"], campaign_id=campaign.pk)
     assessment = campaign.assessments.get(village=xingou)
     answer_everything(people["secretary"], assessment)
     services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
@@ -238,7 +263,7 @@ def test_incident_vetoes_an_open_years_result(people, campaign, xingou):
         actor=people["town_office"],
         village_id=xingou.pk,
         category_id=IncidentCategory.objects.get(code="cult").pk,
-        occurred_on=date(2024, 5, 1),
+        occurred_on=date(2025, 5, 1),
         description="邪教案件",
     )
     services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)

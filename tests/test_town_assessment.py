@@ -43,28 +43,46 @@ def agree_with_everything(actor, assessment):
     )
 
 
-@pytest.fixture
-def submitted(campaign, people):
+pytestmark = pytest.mark.usefixtures("module_base")
+
+
+@pytest.fixture(scope="module")
+def submitted_once(module_records, module_base):
     """Every village has submitted; 崔王村 with 4 cameras, 别台村 declaring an incident."""
-    for assessment in campaign.assessments.select_related("village"):
-        name = assessment.village.name
-        secretary = (
-            people["secretary"]
-            if name == "新沟村"
-            else user_with_role(Membership.Role.SECRETARY, assessment.village)
-        )
-        answer_everything(secretary, assessment, cameras=4 if FAILING.get(name) == "cameras" else 6)
-        if FAILING.get(name) == "veto":
-            veto = Criterion.objects.get(standard=campaign.standard, key="ten-none.mass-incident")
-            services.save_answer(
-                actor=secretary,
-                assessment_id=assessment.pk,
-                criterion_id=veto.pk,
-                veto_occurred=True,
-                narrative="3月发生一起群体性上访事件",
+
+    def build():
+        base = module_base.fresh()
+        campaign, people = base["campaign"], base["people"]
+        for assessment in campaign.assessments.select_related("village"):
+            name = assessment.village.name
+            secretary = (
+                people["secretary"]
+                if name == "新沟村"
+                else user_with_role(Membership.Role.SECRETARY, assessment.village)
             )
-        services.submit_assessment(actor=secretary, assessment_id=assessment.pk)
-    return campaign
+            answer_everything(
+                secretary, assessment, cameras=4 if FAILING.get(name) == "cameras" else 6
+            )
+            if FAILING.get(name) == "veto":
+                veto = Criterion.objects.get(
+                    standard=campaign.standard, key="ten-none.mass-incident"
+                )
+                services.save_answer(
+                    actor=secretary,
+                    assessment_id=assessment.pk,
+                    criterion_id=veto.pk,
+                    veto_occurred=True,
+                    narrative="3月发生一起群体性上访事件",
+                )
+            services.submit_assessment(actor=secretary, assessment_id=assessment.pk)
+        return campaign
+
+    return module_records.build(build)
+
+
+@pytest.fixture
+def submitted(db, submitted_once):
+    return submitted_once.fresh()
 
 
 def assess_all(campaign, town_office):

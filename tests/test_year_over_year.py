@@ -20,9 +20,19 @@ from tests.helpers import new_campaign, run_town_year
 from villages.errors import InvalidInput, InvalidTransition
 
 
+@pytest.fixture(scope="class")
+def last_year_once(class_records, class_base):
+    def build():
+        base = class_base.fresh()
+        people = base["people"]
+        return run_town_year(base["campaign"], people, (), {base["xingou"].pk: people["secretary"]})
+
+    return class_records.build(build)
+
+
 @pytest.fixture
-def last_year(campaign, people, xingou):
-    return run_town_year(campaign, people, (), {xingou.pk: people["secretary"]})
+def last_year(db, last_year_once):
+    return last_year_once.fresh()
 
 
 @pytest.fixture
@@ -47,103 +57,114 @@ def this_year(last_year, people, standards, wangchang):
     return services.open_campaign(actor=people["town_office"], campaign_id=campaign.pk)
 
 
-def test_last_year_s_answers_carry_over_where_the_criterion_is_unchanged(
-    this_year, last_year, people, xingou
-):
-    assessment = this_year.assessments.get(village=xingou)
-    carried, fresh = services.start_from_last_year(
-        actor=people["secretary"], assessment_id=assessment.pk
-    )
+@pytest.mark.usefixtures("class_base")
+class TestFromLastYear:
+    """2024 filed, built once for the class; each test opens 2025 on a new version."""
 
-    assert sorted(c.key for c in fresh) == ["publicity", "publicity.wechat"]
-    judged = [c for c in criteria_of(assessment.standard) if c.is_judged]
-    assert len(carried) == len(judged) - 2
-    earlier = {a.criterion.key: a for a in last_year.assessments.get(village=xingou).answers.all()}
-    for answer in Answer.objects.filter(assessment=assessment).select_related("criterion"):
-        assert answer.carried_over
-        old = earlier[answer.criterion.key]
-        assert (answer.veto_occurred, answer.met, answer.value, answer.narrative) == (
-            old.veto_occurred,
-            old.met,
-            old.value,
-            old.narrative,
+    def test_last_year_s_answers_carry_over_where_the_criterion_is_unchanged(
+        self, this_year, last_year, people, xingou
+    ):
+        assessment = this_year.assessments.get(village=xingou)
+        carried, fresh = services.start_from_last_year(
+            actor=people["secretary"], assessment_id=assessment.pk
         )
-    assert not Answer.objects.filter(assessment=assessment, criterion__key="publicity").exists()
-    assert not assessment.evidence.exists()
-    event = assessment.events.get(action=AssessmentEvent.Action.CARRIED_OVER)
-    assert event.reason.startswith(f"沿用2024年度答案{len(carried)}项；新增或修改的条目须重新作答")
 
+        assert sorted(c.key for c in fresh) == ["publicity", "publicity.wechat"]
+        judged = [c for c in criteria_of(assessment.standard) if c.is_judged]
+        assert len(carried) == len(judged) - 2
+        earlier = {
+            a.criterion.key: a for a in last_year.assessments.get(village=xingou).answers.all()
+        }
+        for answer in Answer.objects.filter(assessment=assessment).select_related("criterion"):
+            assert answer.carried_over
+            old = earlier[answer.criterion.key]
+            assert (answer.veto_occurred, answer.met, answer.value, answer.narrative) == (
+                old.veto_occurred,
+                old.met,
+                old.value,
+                old.narrative,
+            )
+        assert not Answer.objects.filter(assessment=assessment, criterion__key="publicity").exists()
+        assert not assessment.evidence.exists()
+        event = assessment.events.get(action=AssessmentEvent.Action.CARRIED_OVER)
+        assert event.reason.startswith(
+            f"沿用2024年度答案{len(carried)}项；新增或修改的条目须重新作答"
+        )
 
-def test_carried_answers_must_be_confirmed_or_changed_before_submitting(this_year, people, xingou):
-    secretary = people["secretary"]
-    assessment = this_year.assessments.get(village=xingou)
-    services.start_from_last_year(actor=secretary, assessment_id=assessment.pk)
-    assessment.refresh_from_db()
-    missing = services.missing_for_submission(assessment, *workspace_parts(assessment))
-    assert (
-        sum("沿用上年的答案尚未确认" in item for item in missing)
-        == len([c for c in criteria_of(assessment.standard) if c.is_judged]) - 2
-    )
+    def test_carried_answers_must_be_confirmed_or_changed_before_submitting(
+        self, this_year, people, xingou
+    ):
+        secretary = people["secretary"]
+        assessment = this_year.assessments.get(village=xingou)
+        services.start_from_last_year(actor=secretary, assessment_id=assessment.pk)
+        assessment.refresh_from_db()
+        missing = services.missing_for_submission(assessment, *workspace_parts(assessment))
+        assert (
+            sum("沿用上年的答案尚未确认" in item for item in missing)
+            == len([c for c in criteria_of(assessment.standard) if c.is_judged]) - 2
+        )
 
-    cameras = Criterion.objects.get(
-        standard=assessment.standard, key="technical-prevention.cameras"
-    )
-    confirmed = services.confirm_carried_answer(
-        actor=secretary, assessment_id=assessment.pk, criterion_id=cameras.pk
-    )
-    assert not confirmed.carried_over and confirmed.version == 2
-    with pytest.raises(InvalidTransition):
-        services.confirm_carried_answer(
+        cameras = Criterion.objects.get(
+            standard=assessment.standard, key="technical-prevention.cameras"
+        )
+        confirmed = services.confirm_carried_answer(
             actor=secretary, assessment_id=assessment.pk, criterion_id=cameras.pk
         )
-    veto = Criterion.objects.filter(standard=assessment.standard, kind="veto").first()
-    changed = services.save_answer(
-        actor=secretary, assessment_id=assessment.pk, criterion_id=veto.pk, veto_occurred=False
-    )
-    assert not changed.carried_over
-
-
-def test_the_secretary_chooses_which_of_last_year_s_files_still_hold(
-    this_year, last_year, people, xingou, cuiwang
-):
-    secretary = people["secretary"]
-    assessment = this_year.assessments.get(village=xingou)
-    old = last_year.assessments.get(village=xingou).evidence.get()
-    copy = services.carry_evidence(actor=secretary, assessment_id=assessment.pk, evidence_id=old.pk)
-    assert copy.carried_from == old and copy.assessment == assessment
-    assert copy.criterion.standard == assessment.standard
-    assert copy.criterion.key == old.criterion.key
-    assert copy.file.name != old.file.name and copy.file.read() == old.file.read()
-    with pytest.raises(InvalidTransition, match="已经沿用"):
-        services.carry_evidence(actor=secretary, assessment_id=assessment.pk, evidence_id=old.pk)
-    foreign = last_year.assessments.get(village=cuiwang).evidence.get()
-    with pytest.raises(InvalidInput, match="只能沿用本村"):
-        services.carry_evidence(
-            actor=secretary, assessment_id=assessment.pk, evidence_id=foreign.pk
+        assert not confirmed.carried_over and confirmed.version == 2
+        with pytest.raises(InvalidTransition):
+            services.confirm_carried_answer(
+                actor=secretary, assessment_id=assessment.pk, criterion_id=cameras.pk
+            )
+        veto = Criterion.objects.filter(standard=assessment.standard, kind="veto").first()
+        changed = services.save_answer(
+            actor=secretary, assessment_id=assessment.pk, criterion_id=veto.pk, veto_occurred=False
         )
-    assert Evidence.objects.filter(assessment=assessment).count() == 1
+        assert not changed.carried_over
 
+    def test_the_secretary_chooses_which_of_last_year_s_files_still_hold(
+        self, this_year, last_year, people, xingou, cuiwang
+    ):
+        secretary = people["secretary"]
+        assessment = this_year.assessments.get(village=xingou)
+        old = last_year.assessments.get(village=xingou).evidence.get()
+        copy = services.carry_evidence(
+            actor=secretary, assessment_id=assessment.pk, evidence_id=old.pk
+        )
+        assert copy.carried_from == old and copy.assessment == assessment
+        assert copy.criterion.standard == assessment.standard
+        assert copy.criterion.key == old.criterion.key
+        assert copy.file.name != old.file.name and copy.file.read() == old.file.read()
+        with pytest.raises(InvalidTransition, match="已经沿用"):
+            services.carry_evidence(
+                actor=secretary, assessment_id=assessment.pk, evidence_id=old.pk
+            )
+        foreign = last_year.assessments.get(village=cuiwang).evidence.get()
+        with pytest.raises(InvalidInput, match="只能沿用本村"):
+            services.carry_evidence(
+                actor=secretary, assessment_id=assessment.pk, evidence_id=foreign.pk
+            )
+        assert Evidence.objects.filter(assessment=assessment).count() == 1
 
-def test_the_workspace_offers_last_year_and_marks_what_is_carried_and_what_is_new(
-    client, this_year, people, xingou
-):
-    assessment = this_year.assessments.get(village=xingou)
-    client.force_login(people["secretary"])
-    url = reverse("assessments:assessment_detail", args=[assessment.pk])
-    assert "从2024年度答案开始" in client.get(url).text
-    response = client.post(reverse("assessments:assessment_carry_over", args=[assessment.pk]))
-    assert response.status_code == 302
-    page = client.get(url).text
-    assert "从2024年度答案开始" not in page
-    assert page.count("沿用上年</span>") >= 20
-    assert page.count("新增或修改的条目</span>") == 2
-    cameras = Criterion.objects.get(
-        standard=assessment.standard, key="technical-prevention.cameras"
-    )
-    detail = client.get(
-        reverse("assessments:assessment_criterion", args=[assessment.pk, cameras.pk])
-    ).text
-    assert "确认沿用" in detail and "仍然有效，沿用" in detail
+    def test_the_workspace_offers_last_year_and_marks_what_is_carried_and_what_is_new(
+        self, client, this_year, people, xingou
+    ):
+        assessment = this_year.assessments.get(village=xingou)
+        client.force_login(people["secretary"])
+        url = reverse("assessments:assessment_detail", args=[assessment.pk])
+        assert "从2024年度答案开始" in client.get(url).text
+        response = client.post(reverse("assessments:assessment_carry_over", args=[assessment.pk]))
+        assert response.status_code == 302
+        page = client.get(url).text
+        assert "从2024年度答案开始" not in page
+        assert page.count("沿用上年</span>") >= 20
+        assert page.count("新增或修改的条目</span>") == 2
+        cameras = Criterion.objects.get(
+            standard=assessment.standard, key="technical-prevention.cameras"
+        )
+        detail = client.get(
+            reverse("assessments:assessment_criterion", args=[assessment.pk, cameras.pk])
+        ).text
+        assert "确认沿用" in detail and "仍然有效，沿用" in detail
 
 
 def test_a_save_from_an_older_copy_is_refused_and_the_newer_copy_shown(
