@@ -70,6 +70,13 @@ def run_town_year(campaign, people, short_of_cameras=(), secretaries=None):
     return campaign
 
 
+def run_base_year(base, short_of_cameras=()):
+    """run_town_year on a shared base (tests/conftest.py), 新沟村 answered by its secretary."""
+    people = base["people"]
+    secretaries = {base["xingou"].pk: people["secretary"]}
+    return run_town_year(base["campaign"], people, short_of_cameras, secretaries)
+
+
 def new_campaign(people, town, standard, year, *, due=(6, 30), role="town_office"):
     """Create a draft campaign whose deadlines fall in order in its year."""
     month, day = due

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.helpers import run_town_year
+from tests.helpers import run_base_year
 
 
 def published_schema():
@@ -42,9 +42,7 @@ def filed_year_once(module_records, module_base):
     def build():
         base = module_base.fresh()
         people = base["people"]
-        run_town_year(
-            base["campaign"], people, ("新沟村",), {base["xingou"].pk: people["secretary"]}
-        )
+        run_base_year(base, ("新沟村",))
         return {role: Token.objects.create(user=people[role]).key for role in ROLES}
 
     return module_records.build(build)

@@ -21,7 +21,7 @@ from assessments.models import (
 )
 from assessments.selectors import campaign_rates, criteria_of
 from tests.factories import RegionFactory, user_with_role
-from tests.helpers import answer_everything, run_town_year
+from tests.helpers import answer_everything, run_base_year
 from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Membership, Region
 
@@ -66,8 +66,7 @@ def filed_once(module_records, module_base):
     def build():
         base = module_base.fresh()
         call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-        secretaries = {base["xingou"].pk: base["people"]["secretary"]}
-        return run_town_year(base["campaign"], base["people"], SHORT, secretaries)
+        return run_base_year(base, SHORT)
 
     return module_records.build(build)
 

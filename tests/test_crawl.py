@@ -12,7 +12,7 @@ from django.urls import resolve
 
 from assessments import services
 from assessments.models import Criterion, IncidentCategory
-from tests.helpers import run_town_year
+from tests.helpers import run_base_year
 
 LINK = re.compile(r'href="([^"#]+)"')
 SKIP = ("/static/", "/accounts/logout/", "/admin/")
@@ -26,7 +26,7 @@ def year(module_records, module_base):
         base = module_base.fresh()
         campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
         call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-        run_town_year(campaign, people, ("崔王村",), {xingou.pk: people["secretary"]})
+        run_base_year(base, ("崔王村",))
         services.draw_sample(
             actor=people["city_office"],
             campaign_id=campaign.pk,

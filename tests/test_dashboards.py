@@ -12,7 +12,7 @@ from assessments.dashboards import region_ranking, town_dashboard
 from assessments.models import Criterion, IncidentCategory
 from assessments.selectors import criteria_of
 from tests.factories import RegionFactory, VillageFactory, user_with_role
-from tests.helpers import new_campaign, run_town_year
+from tests.helpers import new_campaign, run_base_year, run_town_year
 from tests.pdf_checks import check_printout
 from villages.models import Membership
 
@@ -52,7 +52,7 @@ def scenario_once(class_records, class_base):
         base = class_base.fresh()
         campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
         call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-        run_town_year(campaign, people, SHORT, {xingou.pk: people["secretary"]})
+        run_base_year(base, SHORT)
         sample = services.draw_sample(
             actor=people["city_office"],
             campaign_id=campaign.pk,

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from assessments import prepared, services
 from assessments.models import PreparedFile
-from tests.helpers import run_town_year
+from tests.helpers import run_base_year
 from villages.errors import InvalidInput
 
 
@@ -33,8 +33,7 @@ pytestmark = pytest.mark.usefixtures("module_base")
 def filed_year_once(module_records, module_base):
     def build():
         base = module_base.fresh()
-        people = base["people"]
-        return run_town_year(base["campaign"], people, (), {base["xingou"].pk: people["secretary"]})
+        return run_base_year(base)
 
     return module_records.build(build)
 

@@ -22,7 +22,7 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.selectors import criteria_of, village_timeline
-from tests.helpers import answer_everything, run_town_year
+from tests.helpers import answer_everything, run_base_year
 from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Region
 
@@ -46,7 +46,7 @@ def reviewed_once(module_records, module_base):
         base = module_base.fresh()
         campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
         call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-        run_town_year(campaign, people, ("崔王村",), {xingou.pk: people["secretary"]})
+        run_base_year(base, ("崔王村",))
         sample = services.draw_sample(
             actor=people["city_office"],
             campaign_id=campaign.pk,

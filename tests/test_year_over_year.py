@@ -16,7 +16,7 @@ from assessments.errors import StaleAnswer
 from assessments.models import Answer, AssessmentEvent, Criterion, Evidence
 from assessments.selectors import criteria_of, workspace_parts
 from tests import files
-from tests.helpers import new_campaign, run_town_year
+from tests.helpers import new_campaign, run_base_year
 from villages.errors import InvalidInput, InvalidTransition
 
 
@@ -24,8 +24,7 @@ from villages.errors import InvalidInput, InvalidTransition
 def last_year_once(class_records, class_base):
     def build():
         base = class_base.fresh()
-        people = base["people"]
-        return run_town_year(base["campaign"], people, (), {base["xingou"].pk: people["secretary"]})
+        return run_base_year(base)
 
     return class_records.build(build)
 
