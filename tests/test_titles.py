@@ -176,7 +176,7 @@ def test_an_error_during_revocation_leaves_nothing_half_done(named, people, xing
     def failing(*args, **kwargs):
         raise RuntimeError("写入失败")
 
-    monkeypatch.setattr(services, "_veto_open_result", failing)
+    monkeypatch.setattr(services.titles, "_veto_open_result", failing)
     with pytest.raises(RuntimeError):
         services.record_incident(
             actor=people["town_office"],

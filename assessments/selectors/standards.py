@@ -1,0 +1,64 @@
+"""Reads of the standards: criteria in order, as a tree, and the pass rule."""
+
+from django.http import Http404
+
+from assessments.models import (
+    Criterion,
+    Standard,
+)
+from assessments.verdict import PassRule
+
+
+def criteria_of(standard):
+    """All criteria of a version in print order, parents attached without further queries."""
+    criteria = list(
+        Criterion.objects.filter(standard=standard)
+        .select_related("incident_category")
+        .order_by("order", "id")
+    )
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    for criterion in criteria:
+        criterion.standard = standard
+        criterion.parent = by_id.get(criterion.parent_id)
+    return criteria
+
+
+def criteria_tree(standard):
+    """(criterion, depth) pairs, depth-first, for printing a standard."""
+    criteria = criteria_of(standard)
+    children = {}
+    for criterion in criteria:
+        children.setdefault(criterion.parent_id, []).append(criterion)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for criterion in children.get(parent_id, []):
+            ordered.append((criterion, depth))
+            walk(criterion.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def pass_rule_for(standard, criteria=None):
+    """The engine's view of a standard version."""
+    criteria = criteria if criteria is not None else criteria_of(standard)
+    return PassRule(
+        criteria=tuple(c.to_rule() for c in criteria if c.is_judged),
+        pass_mark=standard.pass_mark,
+    )
+
+
+def visible_standards(user):
+    return Standard.objects.all().order_by("kind", "code", "-version")
+
+
+def access_standard_by_id(user, standard_id):
+    try:
+        return visible_standards(user).get(pk=standard_id)
+    except Standard.DoesNotExist:
+        raise Http404("未找到该标准。") from None
+
+
+def judged_criteria_count(standard):
+    return Criterion.objects.filter(standard=standard).exclude(kind=Criterion.Kind.GROUP).count()

@@ -1,0 +1,377 @@
+"""Writes of the village's self-assessment: the plan, answers, evidence, carry-over from
+last year, submission and return."""
+
+import uuid
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.errors import IncompleteAssessment, StaleAnswer
+from assessments.evidence import check_upload
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Criterion,
+    Evidence,
+    RectificationOrder,
+    ReturnComment,
+)
+from assessments.selectors import (
+    criteria_of,
+    previous_assessment_of,
+    workspace_parts,
+)
+from assessments.services.campaigns import (
+    lock_assessment,
+    mark_started,
+    move_assessment,
+    require_campaign_open,
+)
+from assessments.services.common import (
+    decimal_input,
+    files_removed_on_failure,
+    plain_text,
+    record_event,
+)
+from villages.errors import InvalidInput, InvalidTransition
+
+
+def _lock_for_editing(actor, assessment_id):
+    assessment = lock_assessment(
+        actor,
+        assessment_id,
+        "assessments.edit_assessment",
+        "只有本村(社区)党组织书记可以填报自评；示范村推荐考评由镇平安办填报。",
+    )
+    if not assessment.is_editable:
+        if assessment.status in Assessment.EDITABLE_STATUSES:
+            raise InvalidTransition(
+                f"创建活动当前为“{assessment.campaign.get_status_display()}”，不能修改自评。"
+            )
+        raise InvalidTransition(
+            f"自评已{assessment.get_status_display()}，不能再修改；如需修改请联系镇平安办退回。"
+        )
+    return assessment
+
+
+def criterion_in_standard(assessment, criterion_id):
+    try:
+        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.standard_id)
+    except (Criterion.DoesNotExist, ValueError, TypeError):
+        raise InvalidInput("该条目不属于本年度创建标准。") from None
+
+
+def store_evidence(actor, owner, criterion, upload, written, covers_from=None, covers_until=None):
+    """Store an upload for an assessment or a rectification order (`owner`), with the period
+    it covers (a patrol log for 2024年3月) apart from when it was uploaded."""
+    if covers_from and covers_until and covers_from > covers_until:
+        raise InvalidInput("所涉期间的起始日期不能晚于结束日期。")
+    checked = check_upload(upload)
+    evidence = Evidence(
+        token=checked.token,
+        village=owner.village,
+        assessment=owner if isinstance(owner, Assessment) else None,
+        rectification_order=owner if isinstance(owner, RectificationOrder) else None,
+        criterion=criterion,
+        original_name=upload.name[-200:],
+        extension=checked.accepted.extension,
+        content_type=checked.accepted.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+        covers_from=covers_from,
+        covers_until=covers_until or covers_from,
+        captured_at=checked.captured_at,
+    )
+    evidence.file.save(checked.token.hex, checked.file_content(), save=False)
+    written.append(evidence.file.name)
+    thumbnail = checked.thumbnail_content()
+    if thumbnail is not None:
+        evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        written.append(evidence.thumbnail.name)
+    evidence.save()
+    return evidence
+
+
+def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=None):
+    """The village's 创建方案 (text and/or a document) and how the work reaches households."""
+    with files_removed_on_failure() as written, transaction.atomic():
+        assessment = _lock_for_editing(actor, assessment_id)
+        assessment.plan_text = plain_text(plan_text, "创建方案")
+        assessment.outreach_text = plain_text(outreach_text, "向小区、湾组、网格、家庭延伸情况")
+        if plan_upload is not None:
+            replaced = assessment.plan_document_id
+            assessment.plan_document = store_evidence(actor, assessment, None, plan_upload, written)
+            if replaced:
+                Evidence.objects.filter(pk=replaced).update(withdrawn_at=timezone.now())
+        mark_started(assessment, actor)
+        return assessment
+
+
+@transaction.atomic
+def save_answer(
+    *,
+    actor,
+    assessment_id,
+    criterion_id,
+    veto_occurred=None,
+    met=None,
+    value=None,
+    score=None,
+    narrative="",
+    base_version=None,
+):
+    """Save one answer as a draft; only the field of the criterion's kind is kept. A save that
+    names the version it was made from (`base_version`) is refused when the server holds a
+    newer one, so an older copy never overwrites a newer."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    criterion = criterion_in_standard(assessment, criterion_id)
+    if not criterion.is_judged:
+        raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项填写其下各条。")
+    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first() or Answer(
+        assessment=assessment, criterion=criterion
+    )
+    if base_version is not None and answer.pk and answer.version != base_version:
+        raise StaleAnswer(answer)
+    answer.veto_occurred = answer.met = answer.value = answer.score = None
+    label = f"{criterion.number} {criterion.title}"
+    answer.narrative = plain_text(narrative, f"{label}：说明")
+    if criterion.kind == Criterion.Kind.VETO:
+        answer.veto_occurred = veto_occurred
+        if veto_occurred and not answer.narrative:
+            raise InvalidInput(f"{label}：选择“已发生”时须说明发生的案事件情况。")
+    elif criterion.kind == Criterion.Kind.REQUIREMENT:
+        answer.met = met
+    elif criterion.kind == Criterion.Kind.THRESHOLD:
+        answer.value = decimal_input(value, label)
+    else:
+        answer.score = decimal_input(score, label)
+        if answer.score is not None and answer.score > criterion.max_score:
+            raise InvalidInput(f"{label}：自评得分不能超过满分 {criterion.max_score} 分。")
+    answer.updated_by = actor
+    answer.carried_over = False
+    answer.version += 1
+    answer.save()
+    mark_started(assessment, actor)
+    return answer
+
+
+@transaction.atomic
+def start_from_last_year(*, actor, assessment_id):
+    """Carry last year's answers into the criteria not yet answered that ask the same question,
+    each marked 沿用上年 until the secretary confirms or changes it; returns (carried, fresh):
+    the carried answers and the criteria left blank because they are new or changed."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    previous = previous_assessment_of(assessment)
+    if previous is None:
+        raise InvalidInput("没有上年度的自评可以沿用。")
+    earlier = {a.criterion.key: a for a in previous.answers.select_related("criterion")}
+    answered = set(assessment.answers.values_list("criterion_id", flat=True))
+    carried, fresh = [], []
+    for criterion in criteria_of(assessment.standard):
+        if not criterion.is_judged or criterion.pk in answered:
+            continue
+        answer = earlier.get(criterion.key)
+        if answer is None or not criterion.asks_the_same_as(answer.criterion):
+            fresh.append(criterion)
+            continue
+        carried.append(
+            Answer(
+                assessment=assessment,
+                criterion=criterion,
+                veto_occurred=answer.veto_occurred,
+                met=answer.met,
+                value=answer.value,
+                score=answer.score,
+                narrative=answer.narrative,
+                carried_over=True,
+                version=1,
+                updated_by=actor,
+            )
+        )
+    if not carried:
+        raise InvalidInput(f"{previous.campaign.year}年度没有可以沿用的答案。")
+    Answer.objects.bulk_create(carried)
+    mark_started(assessment, actor)
+    reason = f"沿用{previous.campaign.year}年度答案{len(carried)}项"
+    if fresh:
+        reason += "；新增或修改的条目须重新作答：" + "、".join(c.label for c in fresh)
+    record_event(
+        AssessmentEvent,
+        assessment,
+        actor,
+        assessment.status,
+        reason,
+        action=AssessmentEvent.Action.CARRIED_OVER,
+    )
+    return carried, fresh
+
+
+@transaction.atomic
+def confirm_carried_answer(*, actor, assessment_id, criterion_id):
+    """The secretary confirms that last year's answer still holds."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    criterion = criterion_in_standard(assessment, criterion_id)
+    answer = Answer.objects.filter(
+        assessment=assessment, criterion=criterion, carried_over=True
+    ).first()
+    if answer is None:
+        raise InvalidTransition(f"{criterion.label}没有待确认的沿用答案。")
+    answer.carried_over = False
+    answer.version += 1
+    answer.updated_by = actor
+    answer.save()
+    return answer
+
+
+def carry_evidence(*, actor, assessment_id, evidence_id):
+    """Keep one of last year's files for the same criterion: a copy, marked where it came from."""
+    with files_removed_on_failure() as written, transaction.atomic():
+        assessment = _lock_for_editing(actor, assessment_id)
+        previous = previous_assessment_of(assessment)
+        source = (
+            Evidence.objects.filter(pk=evidence_id, assessment=previous, withdrawn_at__isnull=True)
+            .select_related("criterion")
+            .first()
+            if previous
+            else None
+        )
+        if source is None or source.criterion is None:
+            raise InvalidInput("只能沿用本村(社区)上年度自评中仍有效的佐证材料。")
+        criterion = assessment.standard.criteria.filter(key=source.criterion.key).first()
+        if criterion is None:
+            raise InvalidInput(f"本年度标准已没有“{source.criterion.title}”这一条目。")
+        if Evidence.objects.filter(
+            assessment=assessment, carried_from=source, withdrawn_at__isnull=True
+        ).exists():
+            raise InvalidTransition(f"“{source.original_name}”已经沿用。")
+        copy = Evidence(
+            token=uuid.uuid4(),
+            village=assessment.village,
+            assessment=assessment,
+            criterion=criterion,
+            carried_from=source,
+            original_name=source.original_name,
+            extension=source.extension,
+            content_type=source.content_type,
+            size=source.size,
+            covers_from=source.covers_from,
+            covers_until=source.covers_until,
+            captured_at=source.captured_at,
+            uploaded_by=actor,
+        )
+        with source.file.open("rb") as stored:
+            copy.file.save(copy.token.hex, ContentFile(stored.read()), save=False)
+        written.append(copy.file.name)
+        if source.thumbnail:
+            with source.thumbnail.open("rb") as stored:
+                copy.thumbnail.save(f"{copy.token}.jpg", ContentFile(stored.read()), save=False)
+            written.append(copy.thumbnail.name)
+        copy.save()
+        mark_started(assessment, actor)
+        return copy
+
+
+def add_evidence(
+    *, actor, assessment_id, criterion_id, upload, covers_from=None, covers_until=None
+):
+    with files_removed_on_failure() as written, transaction.atomic():
+        assessment = _lock_for_editing(actor, assessment_id)
+        criterion = criterion_in_standard(assessment, criterion_id)
+        evidence = store_evidence(
+            actor, assessment, criterion, upload, written, covers_from, covers_until
+        )
+        mark_started(assessment, actor)
+        return evidence
+
+
+@transaction.atomic
+def withdraw_evidence(*, actor, evidence_id):
+    """Take a file out of the assessment; the record and the file stay for the history."""
+    evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
+    assessment = _lock_for_editing(actor, evidence.assessment_id)
+    if evidence.withdrawn_at is not None:
+        raise InvalidTransition(f"“{evidence.original_name}”已撤回。")
+    evidence.withdrawn_at = timezone.now()
+    evidence.save(update_fields=["withdrawn_at"])
+    if assessment.plan_document_id == evidence.pk:
+        assessment.plan_document = None
+        assessment.save(update_fields=["plan_document"])
+    return evidence
+
+
+def missing_for_submission(assessment, criteria, answers, evidence_by_criterion):
+    """Every reason, in Chinese, why the assessment cannot be submitted yet."""
+    missing = []
+    if assessment.kind == Assessment.Kind.YEARLY and not assessment.has_plan:
+        missing.append("尚未填写或上传创建方案。")
+    for criterion in criteria:
+        if not criterion.is_judged:
+            continue
+        label = f"{criterion.label} {criterion.title}"
+        answer = answers.get(criterion.pk)
+        if answer is None or not answer.is_complete(criterion.kind):
+            missing.append(f"{label}：尚未作答。")
+        elif answer.carried_over:
+            missing.append(f"{label}：沿用上年的答案尚未确认。")
+        if criterion.evidence_required and not evidence_by_criterion.get(criterion.pk):
+            missing.append(f"{label}：须上传佐证材料。")
+    return missing
+
+
+@transaction.atomic
+def submit_assessment(*, actor, assessment_id):
+    assessment = _lock_for_editing(actor, assessment_id)
+    criteria, answers, evidence_by_criterion = workspace_parts(assessment)
+    missing = missing_for_submission(assessment, criteria, answers, evidence_by_criterion)
+    if missing:
+        raise IncompleteAssessment(missing)
+    now = timezone.now()
+    late = timezone.localdate(now) > assessment.effective_due
+    event = move_assessment(
+        assessment,
+        actor,
+        Assessment.Status.SUBMITTED,
+        AssessmentEvent.Action.SUBMITTED,
+        "逾期提交" if late else "",
+    )
+    assessment.submitted_at = now
+    assessment.submitted_late = late
+    assessment.save()
+    return event
+
+
+@transaction.atomic
+def return_assessment(*, actor, assessment_id, comments, general_reason=""):
+    """Send a submitted assessment back, with the reason for each criterion concerned."""
+    assessment = lock_assessment(
+        actor, assessment_id, "assessments.return_assessment", "只有镇平安办可以退回自评。"
+    )
+    require_campaign_open(assessment.campaign)
+    comments = {key: text.strip() for key, text in comments.items() if text and text.strip()}
+    general_reason = general_reason.strip()
+    if not comments and not general_reason:
+        raise InvalidInput("退回修改须写明原因：请至少对一个条目或整体填写退回意见。")
+    criteria = {
+        c.pk: c
+        for c in Criterion.objects.filter(standard_id=assessment.standard_id, pk__in=list(comments))
+    }
+    if set(comments) - set(criteria):
+        raise InvalidInput("退回意见中含有不属于本年度创建标准的条目。")
+    event = move_assessment(
+        assessment,
+        actor,
+        Assessment.Status.RETURNED,
+        AssessmentEvent.Action.RETURNED,
+        general_reason or "见各条目退回意见",
+    )
+    assessment.save()
+    notes = [
+        ReturnComment(event=event, criterion=criteria[key], text=text)
+        for key, text in comments.items()
+    ]
+    if general_reason:
+        notes.insert(0, ReturnComment(event=event, criterion=None, text=general_reason))
+    ReturnComment.objects.bulk_create(notes)
+    return event
