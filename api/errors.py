@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from api.serializers import AnswerSerializer
-from villages.errors import ApplicationError, InvalidTransition, NotPermitted
+from pingan.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
 def _status_of(error):

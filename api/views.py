@@ -35,7 +35,7 @@ from assessments.selectors import (
     visible_standards,
     visible_titles,
 )
-from villages.errors import InvalidInput
+from pingan.errors import InvalidInput
 from villages.selectors import (
     access_region_in_tree_by_id,
     access_village_by_id,

@@ -1,4 +1,4 @@
-from villages.errors import InvalidInput, InvalidTransition
+from pingan.errors import InvalidInput, InvalidTransition
 
 
 class IncompleteAssessment(InvalidInput):

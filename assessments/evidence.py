@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from villages.errors import InvalidInput
+from pingan.errors import InvalidInput
 
 
 @dataclass(frozen=True)

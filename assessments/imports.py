@@ -18,8 +18,8 @@ from assessments.models import (
     Standard,
 )
 from assessments.selectors import criteria_tree
+from pingan.errors import ApplicationError, NotPermitted
 from pingan.sheets import SheetRefused, read_table
-from villages.errors import ApplicationError, NotPermitted
 from villages.models import Village
 
 INCIDENT_HEADERS = [

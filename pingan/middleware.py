@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from villages.errors import ApplicationError, InvalidTransition, NotPermitted
+from pingan.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
 class ContentSecurityPolicyMiddleware:

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from villages.errors import InvalidInput
+from pingan.errors import InvalidInput
 
 MAX_ROWS = 100_000
 

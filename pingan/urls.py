@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments import dashboard_views
+from assessments.views import dashboards
 from pingan.views import favicon
 
 urlpatterns = [
-    path("", dashboard_views.home, name="home"),
+    path("", dashboards.home, name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment, Campaign, CampaignEvent, Standard
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import VillageFactory
 from tests.helpers import answer_everything, new_campaign
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Village
 
 

@@ -20,9 +20,9 @@ from assessments.models import (
     Sample,
 )
 from assessments.selectors import campaign_rates, criteria_of
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, run_base_year
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Membership, Region
 
 SHORT = ("崔王村", "别台村", "石谭村")

@@ -11,9 +11,9 @@ from django.db import connection
 from assessments import services
 from assessments.models import AssessmentEvent, Campaign, CampaignEvent, Sample, Standard
 from assessments.selectors import criteria_of
+from pingan.errors import ApplicationError
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import answer_everything, new_campaign
-from villages.errors import ApplicationError
 from villages.models import Membership, Region
 
 Role = Membership.Role

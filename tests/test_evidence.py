@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Criterion, Evidence
+from pingan.errors import InvalidInput
 from tests import files
-from villages.errors import InvalidInput
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from assessments import services
 from assessments.evidence import check_upload
 from assessments.models import Criterion
+from pingan.errors import InvalidInput
 from pingan.sheets import SheetRefused
-from villages.errors import InvalidInput
 from villages.imports import HEADERS, import_villages
 
 cells = st.one_of(

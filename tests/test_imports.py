@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pingan.errors import NotPermitted
 from pingan.sheets import SheetRefused
-from villages.errors import NotPermitted
 from villages.imports import EXAMPLE, HEADERS, import_villages
 from villages.models import Region, Village, VillageEvent
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from assessments import prepared, services
 from assessments.models import PreparedFile
+from pingan.errors import InvalidInput
 from tests.helpers import run_base_year
-from villages.errors import InvalidInput
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_the_secretary_sees_the_deadline_and_a_return(running, people, xingou):
 
 def test_the_home_page_shows_the_reminders(client, running, people, monkeypatch):
     monkeypatch.setattr(
-        "assessments.dashboard_views.timezone.localdate", lambda: DUE - timedelta(days=1)
+        "assessments.views.dashboards.timezone.localdate", lambda: DUE - timedelta(days=1)
     )
     client.force_login(people["secretary"])
     page = client.get(reverse("home")).content.decode()

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Answer, Assessment, AssessmentEvent, Criterion, Evidence
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.files import jpeg
 from tests.helpers import answer_everything
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 
 
 @pytest.fixture

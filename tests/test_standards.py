@@ -10,7 +10,7 @@ from assessments import services
 from assessments.models import Criterion, IncidentCategory, IncidentGroup, Standard, StandardEvent
 from assessments.selectors import criteria_of, pass_rule_for
 from assessments.verdict import Judgement, evaluate
-from villages.errors import NotPermitted
+from pingan.errors import NotPermitted
 
 TEN_NONE = [
     "无命案发生",

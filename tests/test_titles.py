@@ -22,8 +22,8 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.selectors import criteria_of, village_timeline
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.helpers import answer_everything, run_base_year
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Region
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages import services
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Village, VillageEvent
 
 

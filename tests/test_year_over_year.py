@@ -15,9 +15,9 @@ from assessments import services
 from assessments.errors import StaleAnswer
 from assessments.models import Answer, AssessmentEvent, Criterion, Evidence
 from assessments.selectors import criteria_of, workspace_parts
+from pingan.errors import InvalidInput, InvalidTransition
 from tests import files
 from tests.helpers import new_campaign, run_base_year
-from villages.errors import InvalidInput, InvalidTransition
 
 
 @pytest.fixture(scope="class")

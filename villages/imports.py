@@ -8,8 +8,8 @@ from django.db import transaction
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from pingan.errors import NotPermitted
 from pingan.sheets import SheetRefused, read_table
-from villages.errors import NotPermitted
 from villages.models import Region, Village, VillageEvent
 from villages.rules import is_administrator
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Village, VillageEvent
 from villages.rules import is_administrator
 

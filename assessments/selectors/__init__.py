@@ -61,6 +61,10 @@ from assessments.selectors.titles import (
     visible_incidents,
     visible_titles,
 )
+from assessments.selectors.town_review import (
+    pass_list_entries,
+    pass_list_of,
+)
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -90,6 +94,8 @@ __all__ = [
     "new_or_changed_criteria",
     "order_history",
     "overdue_orders",
+    "pass_list_entries",
+    "pass_list_of",
     "pass_rule_for",
     "past_samples",
     "prepared_files_of",

@@ -12,9 +12,15 @@ from assessments.models import (
     Campaign,
     CampaignEvent,
 )
-from assessments.services.common import full_clean, move_state, record_event, require_object
+from assessments.services.common import (
+    full_clean,
+    lock_assessment,
+    move_campaign,
+    record_event,
+    require_object,
+)
 from assessments.services.standards import pin_standard
-from villages.errors import InvalidInput, InvalidTransition
+from pingan.errors import InvalidInput, InvalidTransition
 from villages.models import Village
 
 
@@ -74,44 +80,6 @@ def open_campaign(*, actor, campaign_id):
     return campaign
 
 
-def lock_assessment(actor, assessment_id, permission, message):
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("campaign", "village__town")
-        .get(pk=assessment_id)
-    )
-    require_object(actor, permission, assessment, message)
-    return assessment
-
-
-def require_campaign_open(campaign):
-    if campaign.status not in Campaign.OPEN_FOR_WORK:
-        raise InvalidTransition(
-            f"创建活动当前为“{campaign.get_status_display()}”，考评结果已确定，不能再改动。"
-        )
-
-
-def move_assessment(assessment, actor, target, action, reason=""):
-    return move_state(
-        assessment,
-        target,
-        AssessmentEvent,
-        actor=actor,
-        action=action,
-        reason=reason,
-        refusal=f"自评当前为“{assessment.get_status_display()}”，"
-        f"不能{AssessmentEvent.Action(action).label}。",
-    )
-
-
-def mark_started(assessment, actor):
-    if assessment.status == Assessment.Status.NOT_STARTED:
-        move_assessment(
-            assessment, actor, Assessment.Status.IN_PROGRESS, AssessmentEvent.Action.STARTED
-        )
-    assessment.save()
-
-
 @transaction.atomic
 def extend_deadline(*, actor, assessment_id, due_date, reason):
     assessment = lock_assessment(
@@ -139,18 +107,6 @@ def extend_deadline(*, actor, assessment_id, due_date, reason):
         action=AssessmentEvent.Action.DEADLINE_EXTENDED,
     )
     return assessment
-
-
-def move_campaign(campaign, actor, target, reason=""):
-    move_state(
-        campaign,
-        target,
-        CampaignEvent,
-        actor=actor,
-        reason=reason,
-        refusal=f"{campaign}当前为“{campaign.get_status_display()}”，"
-        f"不能变更为“{Campaign.Status(target).label}”。",
-    )
 
 
 @transaction.atomic

@@ -29,18 +29,19 @@ from assessments.models import (
 from assessments.selectors import (
     criteria_of,
 )
-from assessments.services.campaigns import lock_assessment, move_campaign
 from assessments.services.common import (
     files_removed_on_failure,
     full_clean,
+    lock_assessment,
+    move_campaign,
     record_event,
     require_object,
 )
 from assessments.services.standards import pin_standard
 from assessments.services.titles import grant_yearly_titles
 from assessments.services.town_review import lock_for_review, stage_findings, verdict_of
+from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pdf import render_pdf
-from villages.errors import InvalidInput, InvalidTransition
 
 
 def _sample_size(total, ratio, minimum):

@@ -1,5 +1,6 @@
 """What every write of the campaign shares: permission checks, moving an object along its
-transition table with its event row, input parsing, and files removed when a write fails."""
+transition table with its event row, locking an assessment, input parsing, storing evidence,
+and files removed when a write fails."""
 
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -7,7 +8,17 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
+from assessments.evidence import check_upload
+from assessments.models import (
+    Assessment,
+    AssessmentEvent,
+    Campaign,
+    CampaignEvent,
+    Criterion,
+    Evidence,
+    RectificationOrder,
+)
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 
 
 def require(actor, permission, message):
@@ -61,6 +72,82 @@ def files_removed_on_failure():
         raise
 
 
+def lock_assessment(actor, assessment_id, permission, message):
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("campaign", "village__town")
+        .get(pk=assessment_id)
+    )
+    require_object(actor, permission, assessment, message)
+    return assessment
+
+
+def require_campaign_open(campaign):
+    if campaign.status not in Campaign.OPEN_FOR_WORK:
+        raise InvalidTransition(
+            f"创建活动当前为“{campaign.get_status_display()}”，考评结果已确定，不能再改动。"
+        )
+
+
+def move_assessment(assessment, actor, target, action, reason=""):
+    return move_state(
+        assessment,
+        target,
+        AssessmentEvent,
+        actor=actor,
+        action=action,
+        reason=reason,
+        refusal=f"自评当前为“{assessment.get_status_display()}”，"
+        f"不能{AssessmentEvent.Action(action).label}。",
+    )
+
+
+def mark_started(assessment, actor):
+    if assessment.status == Assessment.Status.NOT_STARTED:
+        move_assessment(
+            assessment, actor, Assessment.Status.IN_PROGRESS, AssessmentEvent.Action.STARTED
+        )
+    assessment.save()
+
+
+def criterion_in_standard(assessment, criterion_id):
+    try:
+        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.standard_id)
+    except (Criterion.DoesNotExist, ValueError, TypeError):
+        raise InvalidInput("该条目不属于本年度创建标准。") from None
+
+
+def store_evidence(actor, owner, criterion, upload, written, covers_from=None, covers_until=None):
+    """Store an upload for an assessment or a rectification order (`owner`), with the period
+    it covers (a patrol log for 2024年3月) apart from when it was uploaded."""
+    if covers_from and covers_until and covers_from > covers_until:
+        raise InvalidInput("所涉期间的起始日期不能晚于结束日期。")
+    checked = check_upload(upload)
+    evidence = Evidence(
+        token=checked.token,
+        village=owner.village,
+        assessment=owner if isinstance(owner, Assessment) else None,
+        rectification_order=owner if isinstance(owner, RectificationOrder) else None,
+        criterion=criterion,
+        original_name=upload.name[-200:],
+        extension=checked.accepted.extension,
+        content_type=checked.accepted.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+        covers_from=covers_from,
+        covers_until=covers_until or covers_from,
+        captured_at=checked.captured_at,
+    )
+    evidence.file.save(checked.token.hex, checked.file_content(), save=False)
+    written.append(evidence.file.name)
+    thumbnail = checked.thumbnail_content()
+    if thumbnail is not None:
+        evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        written.append(evidence.thumbnail.name)
+    evidence.save()
+    return evidence
+
+
 def plain_text(raw, label):
     """Free text as typed, trimmed; a NUL character (which no form sends, and PostgreSQL cannot
     store) is refused."""
@@ -79,3 +166,15 @@ def decimal_input(raw, label):
     if not number.is_finite() or number < 0 or number >= Decimal("100000000"):
         raise InvalidInput(f"{label}须为不小于 0 的数字。")
     return number.quantize(Decimal("0.01"))
+
+
+def move_campaign(campaign, actor, target, reason=""):
+    move_state(
+        campaign,
+        target,
+        CampaignEvent,
+        actor=actor,
+        reason=reason,
+        refusal=f"{campaign}当前为“{campaign.get_status_display()}”，"
+        f"不能变更为“{Campaign.Status(target).label}”。",
+    )

@@ -26,10 +26,10 @@ from assessments.services.common import (
     move_state,
     record_event,
     require_object,
+    store_evidence,
 )
-from assessments.services.self_assessment import store_evidence
+from pingan.errors import InvalidInput
 from pingan.pdf import render_pdf
-from villages.errors import InvalidInput
 from villages.models import Village
 
 

@@ -19,7 +19,7 @@ from assessments.selectors import (
     access_region_by_id,
 )
 from assessments.services.common import move_state, record_event
-from villages.errors import InvalidInput
+from pingan.errors import InvalidInput
 
 
 def _request_file(actor, **fields):

@@ -8,14 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.errors import IncompleteAssessment, StaleAnswer
-from assessments.evidence import check_upload
 from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
     Criterion,
     Evidence,
-    RectificationOrder,
     ReturnComment,
 )
 from assessments.selectors import (
@@ -23,19 +21,19 @@ from assessments.selectors import (
     previous_assessment_of,
     workspace_parts,
 )
-from assessments.services.campaigns import (
+from assessments.services.common import (
+    criterion_in_standard,
+    decimal_input,
+    files_removed_on_failure,
     lock_assessment,
     mark_started,
     move_assessment,
-    require_campaign_open,
-)
-from assessments.services.common import (
-    decimal_input,
-    files_removed_on_failure,
     plain_text,
     record_event,
+    require_campaign_open,
+    store_evidence,
 )
-from villages.errors import InvalidInput, InvalidTransition
+from pingan.errors import InvalidInput, InvalidTransition
 
 
 def _lock_for_editing(actor, assessment_id):
@@ -54,44 +52,6 @@ def _lock_for_editing(actor, assessment_id):
             f"自评已{assessment.get_status_display()}，不能再修改；如需修改请联系镇平安办退回。"
         )
     return assessment
-
-
-def criterion_in_standard(assessment, criterion_id):
-    try:
-        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.standard_id)
-    except (Criterion.DoesNotExist, ValueError, TypeError):
-        raise InvalidInput("该条目不属于本年度创建标准。") from None
-
-
-def store_evidence(actor, owner, criterion, upload, written, covers_from=None, covers_until=None):
-    """Store an upload for an assessment or a rectification order (`owner`), with the period
-    it covers (a patrol log for 2024年3月) apart from when it was uploaded."""
-    if covers_from and covers_until and covers_from > covers_until:
-        raise InvalidInput("所涉期间的起始日期不能晚于结束日期。")
-    checked = check_upload(upload)
-    evidence = Evidence(
-        token=checked.token,
-        village=owner.village,
-        assessment=owner if isinstance(owner, Assessment) else None,
-        rectification_order=owner if isinstance(owner, RectificationOrder) else None,
-        criterion=criterion,
-        original_name=upload.name[-200:],
-        extension=checked.accepted.extension,
-        content_type=checked.accepted.content_type,
-        size=upload.size,
-        uploaded_by=actor,
-        covers_from=covers_from,
-        covers_until=covers_until or covers_from,
-        captured_at=checked.captured_at,
-    )
-    evidence.file.save(checked.token.hex, checked.file_content(), save=False)
-    written.append(evidence.file.name)
-    thumbnail = checked.thumbnail_content()
-    if thumbnail is not None:
-        evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
-        written.append(evidence.thumbnail.name)
-    evidence.save()
-    return evidence
 
 
 def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=None):

@@ -8,7 +8,7 @@ from assessments.models import (
     StandardEvent,
 )
 from assessments.services.common import move_state, record_event, require
-from villages.errors import InvalidInput
+from pingan.errors import InvalidInput
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.services.common import full_clean, move_state, record_event, require_object
-from villages.errors import InvalidInput, InvalidTransition
+from pingan.errors import InvalidInput, InvalidTransition
 from villages.models import Village
 
 

@@ -21,28 +21,27 @@ from assessments.models import (
 )
 from assessments.selectors import (
     criteria_of,
+    pass_list_entries,
     pass_rule_for,
 )
-from assessments.services.campaigns import (
+from assessments.services.common import (
+    criterion_in_standard,
+    decimal_input,
+    files_removed_on_failure,
+    full_clean,
     lock_assessment,
     move_assessment,
     move_campaign,
     require_campaign_open,
-)
-from assessments.services.common import (
-    decimal_input,
-    files_removed_on_failure,
-    full_clean,
     require_object,
 )
-from assessments.services.self_assessment import criterion_in_standard
 from assessments.services.titles import occurred_categories
 from assessments.verdict import evaluate
+from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pdf import render_pdf
-from villages.errors import InvalidInput, InvalidTransition
 
 
-def _finding_fields(criterion, basis, agrees, veto_occurred, met, value, score):
+def finding_fields(criterion, basis, agrees, veto_occurred, met, value, score):
     """The judgement a finding records: the basis it agrees with, or the reviewer's own."""
     label = f"{criterion.label} {criterion.title}"
     if agrees:
@@ -110,7 +109,7 @@ def is_sampled(assessment):
     return SampleEntry.objects.filter(sample__is_current=True, assessment=assessment).exists()
 
 
-def _finding_basis(assessment, criterion, stage):
+def finding_basis(assessment, criterion, stage):
     """What “agree” refers to: the town's finding when the city re-reviews a yearly
     assessment, otherwise the answer the assessment was prepared with."""
     if stage == Finding.Stage.CITY and assessment.kind == Assessment.Kind.YEARLY:
@@ -142,8 +141,8 @@ def save_finding(
     criterion = criterion_in_standard(assessment, criterion_id)
     if not criterion.is_judged:
         raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项考核其下各条。")
-    basis = _finding_basis(assessment, criterion, stage)
-    fields = _finding_fields(criterion, basis, agrees, veto_occurred, met, value, score)
+    basis = finding_basis(assessment, criterion, stage)
+    fields = finding_fields(criterion, basis, agrees, veto_occurred, met, value, score)
     comment = comment.strip()
     if not agrees and not comment:
         raise InvalidInput(f"{criterion.label} {criterion.title}：不同意时须写明意见。")
@@ -179,7 +178,7 @@ def stage_findings(assessment, stage, criteria):
     return findings
 
 
-def _reasons_text(result):
+def reasons_text(result):
     return result.label + (
         "：" + "；".join(str(r) for r in result.reasons) if result.reasons else ""
     )
@@ -200,7 +199,7 @@ def conclude_town_assessment(*, actor, assessment_id):
         actor,
         Assessment.Status.TOWN_ASSESSED,
         AssessmentEvent.Action.TOWN_ASSESSED,
-        _reasons_text(result),
+        reasons_text(result),
     )
     assessment.town_passed = result.passed
     assessment.town_reasons = [str(reason) for reason in result.reasons]
@@ -326,26 +325,6 @@ def save_pass_list(*, actor, campaign_id, document_number, title, body, issuer, 
     full_clean(pass_list)
     pass_list.save()
     return pass_list
-
-
-def pass_list_entries(campaign):
-    """The passing villages in code order, as they would stand on the list today."""
-    passed = (
-        Assessment.objects.filter(
-            campaign=campaign, kind=Assessment.Kind.YEARLY, result_passed=True
-        )
-        .select_related("village")
-        .order_by("village__code")
-    )
-    return [
-        PassListEntry(
-            village=assessment.village,
-            position=position,
-            village_name=assessment.village.name,
-            village_kind=assessment.village.get_kind_display(),
-        )
-        for position, assessment in enumerate(passed, start=1)
-    ]
 
 
 def file_campaign(*, actor, campaign_id):

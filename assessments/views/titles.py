@@ -19,10 +19,10 @@ from assessments.selectors import (
     visible_incidents,
     visible_titles,
 )
+from pingan.errors import InvalidInput
 from pingan.pagination import page_of
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download
-from villages.errors import InvalidInput
 from villages.models import Region
 from villages.rules import require_permission
 from villages.selectors import access_village_by_id, visible_villages

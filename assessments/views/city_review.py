@@ -1,4 +1,5 @@
-"""The city's year: sampling, re-review, the rates against the target, recommendations."""
+"""Pages of the city's re-review: the overview, the draw and its list, re-review of each
+sampled village, closing the review, candidacies and the recommendation list."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,11 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.documents import chinese_date
 from assessments.forms import RecommendationForm, SampleForm
-from assessments.models import Assessment, Campaign, RecommendationList
+from assessments.models import (
+    Assessment,
+    Campaign,
+    RecommendationList,
+)
 from assessments.rates import DEFINITIONS
 from assessments.selectors import (
     access_assessment_by_id,
@@ -26,9 +31,10 @@ from assessments.selectors import (
     visible_campaigns,
 )
 from assessments.spreadsheets import recommendation_workbook
+from assessments.views.town_review import CITY_REVIEW, review_page
+from pingan.errors import InvalidInput
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
-from villages.errors import InvalidInput
 from villages.models import Region
 from villages.rules import require_permission
 
@@ -253,3 +259,17 @@ def recommendation_xlsx(request, list_id):
         recommendation_workbook(recommendation_list, recommendations),
         f"{recommendation_list.year}年度示范村推荐名单.xlsx",
     )
+
+
+@login_required
+def city_review(request, assessment_id):
+    return review_page(request, assessment_id, CITY_REVIEW)
+
+
+@login_required
+@require_POST
+def city_review_conclude(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    assessment = services.conclude_city_review(actor=request.user, assessment_id=assessment.pk)
+    messages.success(request, f"{assessment.village.name}{assessment.city_verdict_label}。")
+    return redirect("assessments:city_review", assessment.pk)

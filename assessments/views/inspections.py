@@ -30,10 +30,10 @@ from assessments.selectors import (
     visible_inspections,
     visible_orders,
 )
+from pingan.errors import InvalidInput
 from pingan.pagination import page_of
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download
-from villages.errors import InvalidInput
 from villages.models import Region
 from villages.rules import require_permission
 from villages.selectors import visible_villages

@@ -24,10 +24,10 @@ from assessments.models import (
 )
 from assessments.selectors import criteria_of, pass_rule_for
 from assessments.verdict import evaluate
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from pingan.pdf import FONT_DIRECTORY
 from tests.factories import user_with_role
 from tests.helpers import answer_everything
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Membership, Village
 
 # Villages the town finds short: fewer cameras than the standard asks, or a declared veto.

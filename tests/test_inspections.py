@@ -15,9 +15,9 @@ from assessments.models import (
     RectificationEvent,
     RectificationOrder,
 )
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
-from villages.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Membership, Village
 
 TODAY = date.today()

@@ -1,0 +1,359 @@
+"""Pages of the village's self-assessment: the workspace, each criterion, the plan,
+evidence, carry-over from last year, submission and return."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.errors import IncompleteAssessment, StaleAnswer
+from assessments.forms import (
+    AnswerForm,
+    EvidenceForm,
+    ExtendDeadlineForm,
+    PlanForm,
+    ReturnForm,
+)
+from assessments.models import Assessment, Criterion
+from assessments.selectors import (
+    access_assessment_by_id,
+    access_evidence_by_id,
+    assessment_history,
+    current_assessment_of_secretary,
+    latest_return_comments,
+    new_or_changed_criteria,
+    previous_assessment_of,
+    workspace_parts,
+)
+from pingan.errors import InvalidInput
+from villages.rules import require_permission
+
+
+@login_required
+def my_assessment(request):
+    assessment = current_assessment_of_secretary(request.user)
+    if assessment is None:
+        return render(request, "assessments/no_assessment.html")
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+def _workspace_context(request, assessment):
+    criteria, answers, evidence_by_criterion = workspace_parts(assessment)
+    return_event, return_comments = latest_return_comments(assessment)
+    judged = [c for c in criteria if c.is_judged]
+    answered = sum(1 for c in judged if c.pk in answers and answers[c.pk].is_complete(c.kind))
+    previous = previous_assessment_of(assessment)
+    changed = new_or_changed_criteria(assessment, previous)
+    items = [
+        {
+            "criterion": criterion,
+            "new_or_changed": criterion.pk in changed,
+            "answer": answers.get(criterion.pk),
+            "complete": criterion.pk in answers
+            and answers[criterion.pk].is_complete(criterion.kind),
+            "evidence": evidence_by_criterion.get(criterion.pk, []),
+            "return_comment": return_comments.get(criterion.pk),
+        }
+        for criterion in criteria
+    ]
+    return {
+        "assessment": assessment,
+        "items": items,
+        "answered": answered,
+        "judged": len(judged),
+        "return_event": return_event if assessment.status == Assessment.Status.RETURNED else None,
+        "return_general": return_comments.get(None),
+        "history": assessment_history(assessment),
+        "can_edit": assessment.is_editable
+        and request.user.has_perm("assessments.edit_assessment", assessment),
+        "can_return": request.user.has_perm("assessments.return_assessment", assessment)
+        and assessment.status == Assessment.Status.SUBMITTED,
+        "can_extend": request.user.has_perm("assessments.extend_deadline", assessment)
+        and assessment.status != Assessment.Status.SUBMITTED,
+        "overdue": assessment.is_overdue(timezone.localdate()),
+        "extend_form": ExtendDeadlineForm(),
+        "previous": previous,
+        "carried_count": sum(1 for answer in answers.values() if answer.carried_over),
+    }
+
+
+@login_required
+@require_POST
+def assessment_carry_over(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    carried, fresh = services.start_from_last_year(actor=request.user, assessment_id=assessment.pk)
+    note = f"已沿用上年度答案 {len(carried)} 项，请逐项确认或修改。"
+    if fresh:
+        note += f"新增或修改的 {len(fresh)} 个条目须重新作答。"
+    messages.success(request, note)
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def answer_confirm(request, assessment_id, criterion_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    services.confirm_carried_answer(
+        actor=request.user, assessment_id=assessment.pk, criterion_id=criterion.pk
+    )
+    messages.success(request, f"{criterion.label} 已确认沿用上年答案。")
+    return redirect(_next_criterion_url(assessment, criterion))
+
+
+@login_required
+@require_POST
+def evidence_carry(request, assessment_id, evidence_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    copy = services.carry_evidence(
+        actor=request.user, assessment_id=assessment.pk, evidence_id=evidence_id
+    )
+    messages.success(request, f"已沿用上年材料“{copy.original_name}”。")
+    return redirect("assessments:assessment_criterion", assessment.pk, copy.criterion_id)
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    return render(
+        request, "assessments/assessment_detail.html", _workspace_context(request, assessment)
+    )
+
+
+@login_required
+def assessment_plan(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    require_permission(request.user, "assessments.edit_assessment", assessment)
+    initial = {"plan_text": assessment.plan_text, "outreach_text": assessment.outreach_text}
+    form = PlanForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_plan(
+                actor=request.user,
+                assessment_id=assessment.pk,
+                plan_text=form.cleaned_data["plan_text"],
+                outreach_text=form.cleaned_data["outreach_text"],
+                plan_upload=form.cleaned_data["plan_file"],
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "创建方案已保存。")
+            return redirect("assessments:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_plan.html",
+        {"assessment": assessment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _criterion_for(assessment, criterion_id):
+    try:
+        return Criterion.objects.select_related("parent").get(
+            pk=criterion_id, standard_id=assessment.standard_id
+        )
+    except Criterion.DoesNotExist:
+        raise Http404("该条目不属于本年度创建标准。") from None
+
+
+def _answer_initial(assessment, criterion, answer):
+    if answer is not None:
+        return {
+            "veto_occurred": {True: "true", False: "false"}.get(answer.veto_occurred),
+            "met": {True: "true", False: "false"}.get(answer.met),
+            "value": answer.value,
+            "score": answer.score,
+            "narrative": answer.narrative,
+            "base_version": answer.version,
+        }
+    if criterion.kind == Criterion.Kind.THRESHOLD and criterion.profile_field:
+        return {"value": getattr(assessment.village, criterion.profile_field), "base_version": 0}
+    return {"base_version": 0}
+
+
+@login_required
+def assessment_criterion(request, assessment_id, criterion_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    if not criterion.is_judged:
+        raise Http404("分组标题不单独作答。")
+    answer = assessment.answers.filter(criterion=criterion).first()
+    can_edit = assessment.is_editable and request.user.has_perm(
+        "assessments.edit_assessment", assessment
+    )
+    previous = previous_assessment_of(assessment)
+    is_new_or_changed = criterion.pk in new_or_changed_criteria(assessment, previous)
+    last_year_evidence = []
+    if can_edit and previous is not None and not is_new_or_changed:
+        kept = assessment.evidence.filter(withdrawn_at__isnull=True).values("carried_from")
+        last_year_evidence = previous.evidence.filter(
+            criterion__key=criterion.key, withdrawn_at__isnull=True
+        ).exclude(pk__in=kept)
+    form = AnswerForm(
+        request.POST or None,
+        criterion=criterion,
+        initial=_answer_initial(assessment, criterion, answer),
+    )
+    newer = None
+    if request.method == "POST":
+        require_permission(request.user, "assessments.edit_assessment", assessment)
+        if form.is_valid():
+            try:
+                services.save_answer(
+                    actor=request.user,
+                    assessment_id=assessment.pk,
+                    criterion_id=criterion.pk,
+                    **form.cleaned_data,
+                )
+            except StaleAnswer as stale:
+                # Shown beside what was typed; saving again, knowingly, replaces it.
+                newer = stale.current
+                form.add_error(None, stale.message)
+                form.data = form.data.copy()
+                form.data["base_version"] = newer.version
+            except InvalidInput as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"{criterion.label} 已保存。")
+                return redirect(_next_criterion_url(assessment, criterion))
+    _, return_comments = latest_return_comments(assessment)
+    return render(
+        request,
+        "assessments/assessment_criterion.html",
+        {
+            "assessment": assessment,
+            "criterion": criterion,
+            "answer": answer,
+            "form": form,
+            "can_edit": can_edit,
+            "evidence_form": EvidenceForm(),
+            "evidence": assessment.evidence.filter(criterion=criterion, withdrawn_at__isnull=True),
+            "return_comment": return_comments.get(criterion.pk)
+            if assessment.status == Assessment.Status.RETURNED
+            else None,
+            "prefilled": answer is None and bool(criterion.profile_field),
+            "newer": newer,
+            "last_year_evidence": last_year_evidence,
+            "carried": answer is not None and answer.carried_over,
+            "is_new_or_changed": is_new_or_changed,
+        },
+        status=409 if newer else 400 if form.errors else 200,
+    )
+
+
+def _next_criterion_url(assessment, criterion):
+    following = (
+        Criterion.objects.filter(standard_id=criterion.standard_id, order__gt=criterion.order)
+        .exclude(kind=Criterion.Kind.GROUP)
+        .order_by("order", "id")
+        .first()
+    )
+    if following is None:
+        return reverse("assessments:assessment_detail", args=[assessment.pk])
+    return reverse("assessments:assessment_criterion", args=[assessment.pk, following.pk])
+
+
+@login_required
+@require_POST
+def evidence_upload(request, assessment_id, criterion_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise InvalidInput("请选择要上传的文件。")
+        evidence = services.add_evidence(
+            actor=request.user,
+            assessment_id=assessment.pk,
+            criterion_id=criterion.pk,
+            upload=form.cleaned_data["file"],
+            covers_from=form.cleaned_data["covers_from"],
+            covers_until=form.cleaned_data["covers_until"],
+        )
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已上传“{evidence.original_name}”。")
+    return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
+
+
+@login_required
+def evidence_download(request, evidence_id):
+    evidence = access_evidence_by_id(request.user, evidence_id)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not evidence.is_image,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+def evidence_thumbnail(request, evidence_id):
+    evidence = access_evidence_by_id(request.user, evidence_id)
+    if not evidence.thumbnail:
+        raise Http404("该文件没有缩略图。")
+    return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def evidence_withdraw(request, evidence_id):
+    evidence = access_evidence_by_id(request.user, evidence_id)
+    services.withdraw_evidence(actor=request.user, evidence_id=evidence.pk)
+    messages.success(request, f"已撤回“{evidence.original_name}”。")
+    if evidence.criterion_id:
+        return redirect(
+            "assessments:assessment_criterion", evidence.assessment_id, evidence.criterion_id
+        )
+    return redirect("assessments:assessment_plan", evidence.assessment_id)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    try:
+        event = services.submit_assessment(actor=request.user, assessment_id=assessment.pk)
+    except IncompleteAssessment as error:
+        context = _workspace_context(request, assessment)
+        context["missing"] = error.missing
+        return render(request, "assessments/assessment_detail.html", context, status=400)
+    if event.reason:
+        messages.warning(request, "自评已提交(逾期提交，已作记录)。")
+    else:
+        messages.success(request, "自评已提交，等待镇级考核。")
+    return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+def assessment_return(request, assessment_id):
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    require_permission(request.user, "assessments.return_assessment", assessment)
+    criteria, answers, _ = workspace_parts(assessment)
+    form = ReturnForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_assessment(
+                actor=request.user,
+                assessment_id=assessment.pk,
+                comments=form.comments(),
+                general_reason=form.cleaned_data["general_reason"],
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已将{assessment.village.name}的自评退回修改。")
+            return redirect("assessments:assessment_detail", assessment.pk)
+    rows = [(form[name], answers.get(pk)) for pk, name in form.criterion_fields]
+    return render(
+        request,
+        "assessments/assessment_return.html",
+        {"assessment": assessment, "form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
