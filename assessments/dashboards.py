@@ -15,8 +15,14 @@ from assessments.models import (
     SampleEntry,
     Title,
 )
-from assessments.rates import count_rates
-from assessments.selectors import campaign_board, criteria_of, pass_rule_for, target_ratio_for
+from assessments.rates import Rates
+from assessments.selectors import (
+    campaign_board,
+    criteria_of,
+    pass_rule_for,
+    rates_by_campaign,
+    target_ratio_for,
+)
 from assessments.verdict import evaluate
 from villages.models import Region
 
@@ -35,16 +41,11 @@ def latest_campaign(town):
 
 def rates_history(town):
     """The town's three rates for every year it ran a campaign, oldest first."""
-    rows = (
-        Assessment.objects.filter(campaign__town=town, kind=Assessment.Kind.YEARLY)
-        .exclude(campaign__status=Campaign.Status.DRAFT)
-        .values_list("campaign__year", "town_passed", "city_passed", "result_passed")
+    campaigns = list(
+        Campaign.objects.filter(town=town).exclude(status=Campaign.Status.DRAFT).order_by("year")
     )
-    by_year = {}
-    for year, *outcome in rows:
-        by_year.setdefault(year, []).append(outcome)
-    target = target_ratio_for(town)
-    return [(year, count_rates(by_year[year], target)) for year in sorted(by_year)]
+    rates = rates_by_campaign(campaigns, target_ratio_for(town))
+    return [(campaign.year, rates[campaign.pk]) for campaign in campaigns]
 
 
 def failing_criteria(campaign):
@@ -154,10 +155,7 @@ def town_dashboard(town, today):
     return TownDashboard(
         campaign=campaign,
         rows=rows,
-        rates=count_rates(
-            [(a.town_passed, a.city_passed, a.result_passed) for a in board],
-            target_ratio_for(town),
-        ),
+        rates=dict(history)[campaign.year],
         history=history,
         failures=failing_criteria(campaign),
         open_orders=orders["open"],
@@ -179,36 +177,18 @@ def region_ranking(region, year, sort=None):
     """Each child region of `region` with its rates for the year, and the region's sum."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
-    counts = (
-        Assessment.objects.filter(
-            kind=Assessment.Kind.YEARLY,
-            campaign__year=year,
-            campaign__town__path__startswith=region.path,
-        )
-        .exclude(campaign__status=Campaign.Status.DRAFT)
-        .values("campaign__town__path")
-        .annotate(
-            total=Count("id"),
-            passed=Count("id", filter=Q(town_passed=True)),
-            reviewed=Count("id", filter=Q(city_passed__isnull=False)),
-            review_passed=Count("id", filter=Q(city_passed=True)),
-            holding=Count("id", filter=Q(result_passed=True)),
-        )
+    campaigns = list(
+        Campaign.objects.filter(year=year, town__path__startswith=region.path)
+        .exclude(status=Campaign.Status.DRAFT)
+        .select_related("town")
     )
-    empty = count_rates([], target)
+    empty = Rates.none(target)
     sums = {child.pk: empty for child in children}
-    for row in counts:
-        child = next((c for c in children if row["campaign__town__path"].startswith(c.path)), None)
-        if child is None:
-            continue
-        sums[child.pk] = sums[child.pk] + type(empty)(
-            total=row["total"],
-            passed=row["passed"],
-            reviewed=row["reviewed"],
-            review_passed=row["review_passed"],
-            holding=row["holding"],
-            target=target,
-        )
+    by_campaign = rates_by_campaign(campaigns, target)
+    for campaign in campaigns:
+        child = next((c for c in children if campaign.town.path.startswith(c.path)), None)
+        if child is not None:
+            sums[child.pk] = sums[child.pk] + by_campaign[campaign.pk]
     rows = [(child, sums[child.pk]) for child in children]
     if sort in SORT_KEYS:
         rows.sort(

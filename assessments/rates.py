@@ -6,7 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 DEFINITIONS = {
     "pass_rate": "达标率 = 镇级考核达标的村(社区)数 ÷ 参与创建的村(社区)总数",
     "review_pass_rate": "复核合格率 = 市级复核合格的村(社区)数 ÷ 已复核的村(社区)数",
-    "holding_rate": "称号保有率 = 复核后仍为达标的村(社区)数 ÷ 参与创建的村(社区)总数",
+    "holding_rate": (
+        "称号保有率 = 持有本年度有效平安村(社区)称号的村(社区)数 ÷ 参与创建的村(社区)总数"
+    ),
 }
 
 
@@ -59,6 +61,10 @@ class Rates:
     def target_percent(self):
         return (self.target * 100).quantize(Decimal("1"))
 
+    @classmethod
+    def none(cls, target):
+        return cls(total=0, passed=0, reviewed=0, review_passed=0, holding=0, target=target)
+
     def __add__(self, other):
         return Rates(
             total=self.total + other.total,
@@ -68,16 +74,3 @@ class Rates:
             holding=self.holding + other.holding,
             target=self.target,
         )
-
-
-def count_rates(outcomes, target):
-    """`outcomes` are (town_passed, city_passed, result_passed) for each village."""
-    outcomes = list(outcomes)
-    return Rates(
-        total=len(outcomes),
-        passed=sum(1 for town, _, _ in outcomes if town),
-        reviewed=sum(1 for _, city, _ in outcomes if city is not None),
-        review_passed=sum(1 for _, city, _ in outcomes if city),
-        holding=sum(1 for _, _, result in outcomes if result),
-        target=target,
-    )

@@ -45,8 +45,8 @@ def re_review_all(people, sample, failing_position=1):
 
 @pytest.fixture(scope="class")
 def scenario_once(class_records, class_base):
-    """17 villages, 14 达标 (3 short of cameras), 6 sampled, 1 failing re-review, an overdue
-    order and an incident of the year."""
+    """17 villages, 14 达标 (3 short of cameras), 6 sampled, 1 failing re-review, the review
+    closed (13 titles), an overdue order and an incident of the year."""
 
     def build():
         base = class_base.fresh()
@@ -61,6 +61,7 @@ def scenario_once(class_records, class_base):
             seed="dashboard",
         )
         re_review_all(people, sample)
+        services.close_city_review(actor=people["city_office"], campaign_id=campaign.pk)
         services.record_inspection(
             actor=people["town_office"],
             village_id=xingou.pk,
@@ -212,12 +213,12 @@ PAGES = {
     "town_dashboard": (
         "town_office",
         lambda c: reverse("assessments:town_dashboard", args=[c.town_id]),
-        23,
+        24,
     ),
     "region_dashboard": (
         "city_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent_id]),
-        13,
+        15,
     ),
     "campaign_board": (
         "town_office",
@@ -229,7 +230,7 @@ PAGES = {
     "campaign_review": (
         "city_office",
         lambda c: reverse("assessments:campaign_review", args=[c.pk]),
-        16,
+        17,
     ),
     "village_list": ("town_office", lambda c: reverse("villages:list"), 10),
     "order_list": ("town_office", lambda c: reverse("assessments:order_list"), 10),
@@ -240,7 +241,7 @@ PAGES = {
     "province_ranking": (
         "province_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent.parent_id]),
-        13,
+        15,
     ),
     "province_village_list": ("province_office", lambda c: reverse("villages:list"), 10),
     "prepared_file_list": ("town_office", lambda c: reverse("assessments:prepared_file_list"), 10),

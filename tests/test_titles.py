@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import services
+from assessments.dashboards import region_ranking, town_dashboard
 from assessments.models import (
     Assessment,
     Campaign,
@@ -21,7 +22,7 @@ from assessments.models import (
     Title,
     TitleEvent,
 )
-from assessments.selectors import criteria_of, village_timeline
+from assessments.selectors import campaign_rates, city_rates, criteria_of, village_timeline
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.helpers import answer_everything, run_base_year
 from villages.models import Region
@@ -419,3 +420,73 @@ def test_incident_through_the_page_announces_revocations(client, named, people, 
 
 def test_campaign_status_after_naming(named):
     assert Campaign.objects.get().status == Campaign.Status.CLOSED
+
+
+def holding(campaign):
+    return campaign_rates(Campaign.objects.get(pk=campaign.pk)).holding_rate
+
+
+def test_the_holding_rate_counts_valid_titles_after_a_late_incident(
+    client, reviewed, people, xingou, wangchang
+):
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    assert (holding(reviewed).numerator, holding(reviewed).denominator) == (16, 17)
+    services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 11, 5),
+        description="命案",
+    )
+    assert Title.objects.filter(first_year=2024, status=Title.Status.VALID).count() == 15
+    assert holding(reviewed).numerator == 15
+    assert town_dashboard(wangchang, date.today()).rates.holding_rate.numerator == 15
+    _, total = region_ranking(wangchang.parent, 2024)
+    assert total.holding == 15
+    client.force_login(people["city_office"])
+    _, city_total = city_rates(people["city_office"], 2024)
+    assert city_total.holding == 15
+    page = client.get(reverse("assessments:campaign_review", args=[reviewed.pk])).text
+    assert '88.2%</strong> <span class="muted">(15/17)' in page
+
+
+def test_a_correction_after_closing_grants_the_title_the_incident_withheld(
+    reviewed, people, xingou
+):
+    incident = services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 6, 1),
+        description="命案",
+    )
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    assert not Title.objects.filter(village=xingou, first_year=2024).exists()
+    assert holding(reviewed).numerator == 15
+    services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
+    title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
+    assert title.status == Title.Status.VALID
+    assert title.events.get().action == TitleEvent.Action.GRANTED
+    assert "更正" in title.events.get().reason
+    assert Assessment.objects.get(campaign=reviewed, village=xingou).result_passed is True
+    assert holding(reviewed).numerator == 16
+
+
+def test_a_revoked_title_offers_no_clean_certificate(client, reviewed, people, xingou):
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    services.record_incident(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        category_id=homicide().pk,
+        occurred_on=date(2024, 11, 5),
+        description="命案",
+    )
+    title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
+    client.force_login(people["town_office"])
+    page = client.get(reverse("assessments:title_detail", args=[title.pk])).text
+    certificate = reverse("assessments:title_certificate", args=[title.pk])
+    assert "已撤销" in page and "2024年11月5日" in page and "命案" in page
+    assert certificate not in page
+    refused = client.get(certificate)
+    assert refused.status_code == 409
+    assert "已撤销" in refused.text

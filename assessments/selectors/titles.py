@@ -46,6 +46,13 @@ def access_title_by_id(user, title_id):
         raise Http404("未找到该称号。") from None
 
 
+def title_revocation(title, events):
+    """The event that took a revoked title away, with its incident; None while it is valid."""
+    if title.status != Title.Status.REVOKED:
+        return None
+    return next((e for e in reversed(events) if e.action == TitleEvent.Action.REVOKED), None)
+
+
 def recent_revocations(user, since):
     """Titles revoked by incidents since a moment, within the user's reach."""
     return scoped(

@@ -37,35 +37,52 @@ def _move_title(title, actor, target, action, reason, incident=None):
     title.save(update_fields=["status"])
 
 
+def _grant_yearly_title(assessment, actor, number, reason):
+    campaign = assessment.campaign
+    title = Title.objects.create(
+        village=assessment.village,
+        kind=Title.Kind.SAFE_VILLAGE,
+        first_year=campaign.year,
+        last_year=campaign.year,
+        assessment=assessment,
+        certificate_number=f"{campaign.town.code}-{campaign.year}-{number:03d}",
+        certificate_date=timezone.localdate(),
+        issuer=f"中共{campaign.town.name}委员会",
+    )
+    record_event(TitleEvent, title, actor, "", reason, action=TitleEvent.Action.GRANTED)
+    return title
+
+
 def grant_yearly_titles(campaign, actor):
     """Each village whose approved result survived re-review holds the year's 平安村 title."""
     holders = (
         Assessment.objects.filter(
             campaign=campaign, kind=Assessment.Kind.YEARLY, result_passed=True
         )
-        .select_related("village")
+        .select_related("village", "campaign__town")
         .order_by("village__code")
     )
-    issued_on = timezone.localdate()
     for number, assessment in enumerate(holders, start=1):
-        title = Title.objects.create(
-            village=assessment.village,
-            kind=Title.Kind.SAFE_VILLAGE,
-            first_year=campaign.year,
-            last_year=campaign.year,
-            assessment=assessment,
-            certificate_number=f"{campaign.town.code}-{campaign.year}-{number:03d}",
-            certificate_date=issued_on,
-            issuer=f"中共{campaign.town.name}委员会",
-        )
-        record_event(
-            TitleEvent,
-            title,
-            actor,
-            "",
-            f"{campaign.year}年度考评达标并经复核",
-            action=TitleEvent.Action.GRANTED,
-        )
+        _grant_yearly_title(assessment, actor, number, f"{campaign.year}年度考评达标并经复核")
+
+
+def _grant_withheld_title(assessment, actor, note):
+    """The title closing would have granted, had the corrected incident not been recorded."""
+    campaign = assessment.campaign
+    if (
+        campaign.status != Campaign.Status.CLOSED
+        or assessment.kind != Assessment.Kind.YEARLY
+        or not assessment.result_passed
+        or Title.objects.filter(
+            village=assessment.village, kind=Title.Kind.SAFE_VILLAGE, first_year=campaign.year
+        ).exists()
+    ):
+        return
+    numbers = Title.objects.filter(
+        kind=Title.Kind.SAFE_VILLAGE, assessment__campaign=campaign
+    ).values_list("certificate_number", flat=True)
+    number = max((int(n.rsplit("-", 1)[-1]) for n in numbers), default=0) + 1
+    _grant_yearly_title(assessment, actor, number, f"{campaign.year}年度考评达标；{note}")
 
 
 def occurred_categories(village, year):
@@ -184,10 +201,15 @@ def correct_incident(*, actor, incident_id, reason):
                 title, actor, Title.Status.VALID, TitleEvent.Action.RESTORED, note, incident
             )
         else:
-            assessment = Assessment.objects.select_for_update().get(pk=effect.assessment_id)
+            assessment = (
+                Assessment.objects.select_for_update()
+                .select_related("campaign__town", "village")
+                .get(pk=effect.assessment_id)
+            )
             for name, value in effect.previous.items():
                 setattr(assessment, name, value)
             assessment.save()
+            _grant_withheld_title(assessment, actor, note)
             record_event(
                 AssessmentEvent,
                 assessment,

@@ -15,11 +15,12 @@ from assessments.models import IncidentCategory, Recommendation, Title
 from assessments.selectors import (
     access_incident_by_id,
     access_title_by_id,
+    title_revocation,
     village_timeline,
     visible_incidents,
     visible_titles,
 )
-from pingan.errors import InvalidInput
+from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pagination import page_of
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download
@@ -150,12 +151,14 @@ def title_detail(request, title_id):
             services.review_title(actor=request.user, title_id=title.pk, **form.cleaned_data)
             messages.success(request, "定期复核结果已记录。")
             return redirect("assessments:title_detail", title.pk)
+    history = list(title.events.select_related("actor", "incident__category"))
     return render(
         request,
         "assessments/title_detail.html",
         {
             "title": title,
-            "history": title.events.select_related("actor", "incident"),
+            "history": history,
+            "revocation": title_revocation(title, history),
             "plaque": certificate_pages([title])[0]["plaque"],
             "can_review": can_review,
             "form": form,
@@ -172,6 +175,8 @@ def _certificate_response(titles, filename):
 @login_required
 def title_certificate(request, title_id):
     title = access_title_by_id(request.user, title_id)
+    if title.status != Title.Status.VALID:
+        raise InvalidTransition(f"{title}已撤销，不能打印荣誉证书。")
     return _certificate_response(
         [title], f"荣誉证书-{title.village.name}-{title.certificate_number}.pdf"
     )
