@@ -108,6 +108,16 @@ def homicide():
     return IncidentCategory.objects.get(code="homicide")
 
 
+def record_homicide(actor, village, occurred_on, description="命案"):
+    return services.record_incident(
+        actor=actor,
+        village_id=village.pk,
+        category_id=homicide().pk,
+        occurred_on=occurred_on,
+        description=description,
+    )
+
+
 def test_closing_the_review_grants_the_years_titles(reviewed, people, xingou, cuiwang):
     services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
     titles = Title.objects.filter(kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
@@ -160,13 +170,7 @@ def test_homicide_revokes_the_years_title_and_the_naming_at_once(named, people, 
 
 
 def test_other_years_titles_stay(named, people, xingou):
-    services.record_incident(
-        actor=people["city_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2025, 2, 1),
-        description="一起命案",
-    )
+    record_homicide(people["city_office"], xingou, date(2025, 2, 1), "一起命案")
     yearly_title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
     named.refresh_from_db()
     assert yearly_title.status == Title.Status.VALID
@@ -179,13 +183,7 @@ def test_an_error_during_revocation_leaves_nothing_half_done(named, people, xing
 
     monkeypatch.setattr(services.titles, "_veto_open_result", failing)
     with pytest.raises(RuntimeError):
-        services.record_incident(
-            actor=people["town_office"],
-            village_id=xingou.pk,
-            category_id=homicide().pk,
-            occurred_on=date(2024, 11, 5),
-            description="一起命案",
-        )
+        record_homicide(people["town_office"], xingou, date(2024, 11, 5), "一起命案")
     assert not Incident.objects.exists()
     assert not Title.objects.filter(status=Title.Status.REVOKED).exists()
     assert not TitleEvent.objects.filter(action=TitleEvent.Action.REVOKED).exists()
@@ -215,13 +213,7 @@ def test_correction_restores_exactly_what_was_revoked(named, people, xingou):
         occurred_on=date(2024, 3, 1),
         description="命案",
     )
-    incident = services.record_incident(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2024, 11, 5),
-        description="误录的命案",
-    )
+    incident = record_homicide(people["town_office"], xingou, date(2024, 11, 5), "误录的命案")
     services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
     named.refresh_from_db()
     assert named.status == Title.Status.VALID
@@ -283,13 +275,7 @@ def test_incident_vetoes_an_open_years_result(people, standards, wangchang, xing
 def test_incident_after_approval_withdraws_the_result_until_corrected(people, reviewed, xingou):
     assessment = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
     assert assessment.result_passed is True
-    incident = services.record_incident(
-        actor=people["city_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2024, 12, 1),
-        description="命案",
-    )
+    incident = record_homicide(people["city_office"], xingou, date(2024, 12, 1), "命案")
     assessment.refresh_from_db()
     assert assessment.result_passed is False
     assert "一票否决" in assessment.result_reasons[-1]
@@ -314,13 +300,7 @@ def test_secretary_cannot_record_incidents(people, xingou):
 
 def test_future_incident_is_refused(people, xingou, standards):
     with pytest.raises(InvalidInput, match="不能晚于今天"):
-        services.record_incident(
-            actor=people["town_office"],
-            village_id=xingou.pk,
-            category_id=homicide().pk,
-            occurred_on=date(2999, 1, 1),
-            description="x",
-        )
+        record_homicide(people["town_office"], xingou, date(2999, 1, 1), "x")
 
 
 def test_periodic_re_review_keeps_or_revokes(named, people):
@@ -346,13 +326,7 @@ def test_periodic_re_review_keeps_or_revokes(named, people):
 
 
 def test_timeline_shows_everything_in_order(client, named, people, xingou):
-    incident = services.record_incident(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2024, 11, 5),
-        description="命案",
-    )
+    incident = record_homicide(people["town_office"], xingou, date(2024, 11, 5), "命案")
     services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
     entries = village_timeline(xingou)
     moments = [entry.moment for entry in entries]
@@ -431,13 +405,7 @@ def test_the_holding_rate_counts_valid_titles_after_a_late_incident(
 ):
     services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
     assert (holding(reviewed).numerator, holding(reviewed).denominator) == (16, 17)
-    services.record_incident(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2024, 11, 5),
-        description="命案",
-    )
+    record_homicide(people["town_office"], xingou, date(2024, 11, 5), "命案")
     assert Title.objects.filter(first_year=2024, status=Title.Status.VALID).count() == 15
     assert holding(reviewed).numerator == 15
     assert town_dashboard(wangchang, date.today()).rates.holding_rate.numerator == 15
@@ -453,13 +421,7 @@ def test_the_holding_rate_counts_valid_titles_after_a_late_incident(
 def test_a_correction_after_closing_grants_the_title_the_incident_withheld(
     reviewed, people, xingou
 ):
-    incident = services.record_incident(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2024, 6, 1),
-        description="命案",
-    )
+    incident = record_homicide(people["town_office"], xingou, date(2024, 6, 1), "命案")
     services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
     assert not Title.objects.filter(village=xingou, first_year=2024).exists()
     assert holding(reviewed).numerator == 15
@@ -474,13 +436,7 @@ def test_a_correction_after_closing_grants_the_title_the_incident_withheld(
 
 def test_a_revoked_title_offers_no_clean_certificate(client, reviewed, people, xingou):
     services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
-    services.record_incident(
-        actor=people["town_office"],
-        village_id=xingou.pk,
-        category_id=homicide().pk,
-        occurred_on=date(2024, 11, 5),
-        description="命案",
-    )
+    record_homicide(people["town_office"], xingou, date(2024, 11, 5), "命案")
     title = Title.objects.get(village=xingou, kind=Title.Kind.SAFE_VILLAGE, first_year=2024)
     client.force_login(people["town_office"])
     page = client.get(reverse("assessments:title_detail", args=[title.pk])).text
