@@ -18,6 +18,7 @@ from assessments.models import (
     Title,
     TitleEvent,
 )
+from assessments.selectors import result_sentence
 from villages.models import NUMERIC_PROFILE_FIELDS, Region, Village
 
 
@@ -198,6 +199,9 @@ class TitleEventSerializer(EventSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="campaign.year", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
+    result_sentence = serializers.SerializerMethodField(
+        help_text="该年度结果一句话：镇级考核、市级复核、结果取消及称号撤销，依次列明原因"
+    )
 
     class Meta:
         model = Assessment
@@ -219,7 +223,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "result_reasons",
             "city_passed",
             "city_reasons",
+            "result_sentence",
         ]
+
+    def get_result_sentence(self, assessment) -> str:
+        return result_sentence(assessment)
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):

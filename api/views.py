@@ -34,6 +34,7 @@ from assessments.selectors import (
     visible_orders,
     visible_standards,
     visible_titles,
+    with_year_titles,
 )
 from pingan.errors import InvalidInput
 from villages.selectors import (
@@ -252,8 +253,10 @@ class AssessmentViewSet(ScopedViewSet):
         return s.AssessmentSerializer if self.action == "list" else s.AssessmentDetailSerializer
 
     def get_queryset(self):
-        assessments = visible_assessments(self.request.user).order_by(
-            "-campaign__year", "village__code", "kind"
+        assessments = with_year_titles(
+            visible_assessments(self.request.user).order_by(
+                "-campaign__year", "village__code", "kind"
+            )
         )
         if (year := _int(self.request, "year")) is not None:
             assessments = assessments.filter(campaign__year=year)
@@ -267,11 +270,11 @@ class AssessmentViewSet(ScopedViewSet):
 
     def get_object(self):
         assessment = access_assessment_by_id(self.request.user, self.kwargs["pk"])
-        return (
-            Assessment.objects.select_related("campaign", "village")
-            .prefetch_related("answers", "findings", "events__actor")
-            .get(pk=assessment.pk)
-        )
+        return with_year_titles(
+            Assessment.objects.select_related("campaign", "village").prefetch_related(
+                "answers", "findings", "events__actor"
+            )
+        ).get(pk=assessment.pk)
 
     def _done(self, pk):
         self.kwargs["pk"] = pk

@@ -13,7 +13,6 @@ from assessments.models import (
     Incident,
     RectificationOrder,
     SampleEntry,
-    Title,
 )
 from assessments.rates import Rates
 from assessments.selectors import (
@@ -21,7 +20,9 @@ from assessments.selectors import (
     criteria_of,
     pass_rule_for,
     rates_by_campaign,
+    result_sentence,
     target_ratio_for,
+    with_year_titles,
 )
 from assessments.verdict import evaluate
 from villages.models import Region
@@ -130,19 +131,14 @@ def town_dashboard(town, today):
             "assessment_id", flat=True
         )
     )
-    titles = {
-        title.village_id: title
-        for title in Title.objects.filter(
-            village__town=town, kind=Title.Kind.SAFE_VILLAGE, first_year=campaign.year
-        )
-    }
-    board = campaign_board(campaign)
+    board = with_year_titles(campaign_board(campaign))
     rows = [
         {
             "assessment": assessment,
             "overdue": assessment.is_overdue(today),
             "sampled": assessment.pk in sampled,
-            "title": titles.get(assessment.village_id),
+            "title": next(iter(assessment.year_titles), None),
+            "result": result_sentence(assessment),
         }
         for assessment in board
     ]

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
+from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.dashboards import region_ranking, town_dashboard
@@ -22,7 +23,14 @@ from assessments.models import (
     Title,
     TitleEvent,
 )
-from assessments.selectors import campaign_rates, city_rates, criteria_of, village_timeline
+from assessments.selectors import (
+    campaign_rates,
+    city_rates,
+    criteria_of,
+    result_sentence,
+    village_results,
+    village_timeline,
+)
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.helpers import answer_everything, run_base_year
 from villages.models import Region
@@ -446,3 +454,70 @@ def test_a_revoked_title_offers_no_clean_certificate(client, reviewed, people, x
     refused = client.get(certificate)
     assert refused.status_code == 409
     assert "已撤销" in refused.text
+
+
+def test_the_year_s_result_reads_as_one_sentence_wherever_it_is_shown(
+    client, reviewed, people, xingou, wangchang
+):
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    record_homicide(people["town_office"], xingou, date(2024, 11, 5))
+    assessment = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
+    expected = "达标，市级复核合格；2024年11月5日因命案撤销称号"
+    assert dict(village_results(xingou))[assessment] == expected
+    client.force_login(people["secretary"])
+    assert expected in client.get(reverse("home"), follow=True).text
+    client.force_login(people["town_office"])
+    assert expected in client.get(reverse("assessments:timeline", args=[xingou.pk])).text
+    assert expected in client.get(reverse("assessments:town_dashboard", args=[wangchang.pk])).text
+    api = APIClient()
+    api.force_authenticate(people["town_office"])
+    assert api.get(f"/api/v1/assessments/{assessment.pk}/").json()["result_sentence"] == expected
+    listed = api.get("/api/v1/assessments/", {"year": 2024}).json()["results"]
+    assert expected in [row["result_sentence"] for row in listed]
+
+
+def test_a_veto_after_the_re_review_is_shown_with_its_reason(client, reviewed, people, xingou):
+    record_homicide(people["town_office"], xingou, date(2024, 6, 1))
+    client.force_login(people["secretary"])
+    page = client.get(reverse("home"), follow=True).text
+    assert "2024年度</a>：不达标（一票否决：2024年06月01日发生命案" in page
+    assert "，市级复核合格" in page
+
+
+def test_result_sentences_in_order():
+    def assessment(**fields):
+        values = {
+            "town_passed": True,
+            "town_reasons": [],
+            "city_passed": None,
+            "city_reasons": [],
+            "result_passed": True,
+            "result_reasons": [],
+            **fields,
+        }
+        made = Assessment(status=Assessment.Status.TOWN_ASSESSED, **values)
+        made.year_titles = []
+        return made
+
+    submitted = assessment(town_passed=None, result_passed=None)
+    submitted.status = Assessment.Status.SUBMITTED
+    assert result_sentence(submitted) == "已提交，尚未考核"
+    assert result_sentence(assessment()) == "达标"
+    assert (
+        result_sentence(assessment(town_passed=False, town_reasons=["五(2) 探头：实际4个"]))
+        == "不达标（五(2) 探头：实际4个）"
+    )
+    failed_review = assessment(
+        city_passed=False,
+        city_reasons=["五(2) 探头：实际3个"],
+        result_passed=False,
+        result_reasons=["市级复核不合格：五(2) 探头：实际3个"],
+    )
+    assert result_sentence(failed_review) == "达标，市级复核不合格（五(2) 探头：实际3个）"
+    withdrawn = assessment(
+        city_passed=True, result_passed=False, result_reasons=["一票否决：发生命案"]
+    )
+    assert result_sentence(withdrawn) == "达标，市级复核合格；年度结果取消（一票否决：发生命案）"
+    held = assessment(city_passed=True)
+    held.year_titles = [Title(kind=Title.Kind.SAFE_VILLAGE, first_year=2024, last_year=2024)]
+    assert result_sentence(held) == "达标，市级复核合格；获2024年度平安村(社区)称号"

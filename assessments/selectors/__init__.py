@@ -58,10 +58,13 @@ from assessments.selectors.titles import (
     access_incident_by_id,
     access_title_by_id,
     recent_revocations,
+    result_sentence,
     title_revocation,
+    village_results,
     village_timeline,
     visible_incidents,
     visible_titles,
+    with_year_titles,
 )
 from assessments.selectors.town_review import (
     pass_list_entries,
@@ -104,10 +107,12 @@ __all__ = [
     "previous_assessment_of",
     "rates_by_campaign",
     "recent_revocations",
+    "result_sentence",
     "sample_entries",
     "sampling_rule_for",
     "target_ratio_for",
     "title_revocation",
+    "village_results",
     "village_timeline",
     "visible_assessments",
     "visible_bulletins",
@@ -117,5 +122,6 @@ __all__ = [
     "visible_orders",
     "visible_standards",
     "visible_titles",
+    "with_year_titles",
     "workspace_parts",
 ]

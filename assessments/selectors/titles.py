@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import (
     Assessment,
     AssessmentEvent,
+    Campaign,
     Incident,
     RectificationEvent,
     Title,
@@ -51,6 +54,74 @@ def title_revocation(title, events):
     if title.status != Title.Status.REVOKED:
         return None
     return next((e for e in reversed(events) if e.action == TitleEvent.Action.REVOKED), None)
+
+
+def with_year_titles(assessments):
+    """Assessments (a queryset or a list) with the 平安村 title each one earned and the events
+    that revoked it, fetched in two more queries whatever their number, for result_sentence."""
+    revocations = (
+        TitleEvent.objects.filter(action=TitleEvent.Action.REVOKED)
+        .select_related("incident__category")
+        .order_by("occurred_at")
+    )
+    titles = Title.objects.filter(kind=Title.Kind.SAFE_VILLAGE).prefetch_related(
+        Prefetch("events", queryset=revocations, to_attr="revocations")
+    )
+    lookup = Prefetch("titles", queryset=titles, to_attr="year_titles")
+    if isinstance(assessments, QuerySet):
+        return assessments.prefetch_related(lookup)
+    prefetch_related_objects(assessments, lookup)
+    return assessments
+
+
+def _day(moment):
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def result_sentence(assessment):
+    """A village's result of a year in one sentence, its reasons in order: the town's verdict,
+    the city's re-review, a result withdrawn afterwards, and what became of the title
+    (`达标，市级复核合格；2026年10月1日因命案撤销称号`). Reads what with_year_titles fetched."""
+    if assessment.town_passed is None:
+        return f"{assessment.get_status_display()}，尚未考核"
+    sentence = assessment.town_verdict_label
+    if assessment.town_passed is False and assessment.town_reasons:
+        sentence += f"（{'；'.join(assessment.town_reasons)}）"
+    if assessment.city_passed is True:
+        sentence += "，市级复核合格"
+    elif assessment.city_passed is False:
+        sentence += f"，市级复核不合格（{'；'.join(assessment.city_reasons)}）"
+    withdrawn = [
+        reason
+        for reason in assessment.result_reasons
+        if reason not in assessment.town_reasons and not reason.startswith("市级复核不合格")
+    ]
+    if assessment.result_passed is False and withdrawn:
+        sentence += f"；年度结果取消（{'；'.join(withdrawn)}）"
+    for title in getattr(assessment, "year_titles", []):
+        if title.status == Title.Status.VALID:
+            sentence += f"；获{title.period_label}{title.get_kind_display()}称号"
+        elif title.revocations:
+            revocation = title.revocations[-1]
+            incident = revocation.incident
+            if incident:
+                sentence += f"；{_day(incident.occurred_on)}因{incident.category.name}撤销称号"
+            else:
+                revoked_on = _day(timezone.localtime(revocation.occurred_at))
+                sentence += f"；{revoked_on}撤销称号（{revocation.reason}）"
+    return sentence
+
+
+def village_results(village):
+    """(assessment, result sentence) of each year the village took part in, newest first; the
+    village is one the caller already reached through an access_* selector."""
+    assessments = with_year_titles(
+        Assessment.objects.filter(village=village, kind=Assessment.Kind.YEARLY)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign")
+        .order_by("-campaign__year")
+    )
+    return [(assessment, result_sentence(assessment)) for assessment in assessments]
 
 
 def recent_revocations(user, since):

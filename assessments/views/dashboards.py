@@ -13,7 +13,7 @@ from assessments.selectors import (
     access_region_by_id,
     current_assessment_of_secretary,
     latest_return_comments,
-    visible_assessments,
+    village_results,
     visible_orders,
     workspace_parts,
 )
@@ -145,12 +145,6 @@ def village_home(request):
     )
     for order in orders:
         order.overdue = order.is_overdue(today)
-    past = (
-        visible_assessments(request.user)
-        .filter(village=village, kind=Assessment.Kind.YEARLY)
-        .exclude(campaign__status=Campaign.Status.DRAFT)
-        .order_by("-campaign__year")
-    )
     titles = Title.objects.filter(village=village).order_by("-first_year", "kind")
     return render(
         request,
@@ -161,7 +155,7 @@ def village_home(request):
             "tasks": tasks,
             "returned_count": len(returned),
             "orders": orders,
-            "past": past,
+            "past": village_results(village),
             "titles": titles,
             "today": today,
             "reminders": reminders_for(request.user, today),

@@ -16,6 +16,7 @@ from assessments.selectors import (
     access_incident_by_id,
     access_title_by_id,
     title_revocation,
+    village_results,
     village_timeline,
     visible_incidents,
     visible_titles,
@@ -254,5 +255,9 @@ def timeline(request, village_id):
     return render(
         request,
         "assessments/timeline.html",
-        {"village": village, "entries": village_timeline(village)},
+        {
+            "village": village,
+            "results": village_results(village),
+            "entries": village_timeline(village),
+        },
     )
