@@ -136,6 +136,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "self_assessment_due",
             "town_assessment_due",
             "city_review_due",
+            "recommendation_due",
             "opened_at",
             "approved_at",
             "filed_at",
@@ -412,6 +413,7 @@ class CampaignInput(serializers.Serializer):
     self_assessment_due = serializers.DateField()
     town_assessment_due = serializers.DateField()
     city_review_due = serializers.DateField()
+    recommendation_due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ReasonInput(serializers.Serializer):

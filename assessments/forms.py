@@ -18,11 +18,13 @@ class CampaignForm(forms.ModelForm):
             "self_assessment_due",
             "town_assessment_due",
             "city_review_due",
+            "recommendation_due",
         ]
         widgets = {
             "self_assessment_due": DATE_INPUT,
             "town_assessment_due": DATE_INPUT,
             "city_review_due": DATE_INPUT,
+            "recommendation_due": DATE_INPUT,
         }
 
     def __init__(self, *args, user, **kwargs):

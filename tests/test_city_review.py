@@ -2,6 +2,7 @@
 
 import io
 import math
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -323,4 +324,45 @@ def test_recommendation_needs_a_justification(filed, people):
             issuer="i",
             issued_on=filed.self_assessment_due,
             picks=[],
+        )
+
+
+def test_a_candidacy_is_timely_against_its_own_deadline(client, filed, people):
+    """Candidacies are prepared in the city review, after the villages' deadline has passed."""
+    today = date.today()
+    Campaign.objects.filter(pk=filed.pk).update(
+        self_assessment_due=today - timedelta(days=90),
+        town_assessment_due=today - timedelta(days=60),
+        city_review_due=today + timedelta(days=30),
+    )
+    sample = draw(people, filed)
+    for entry in sample.entries.all():
+        re_review(people, entry.assessment)
+    passer = sample.entries.order_by("position").first().assessment
+    candidacy = services.start_candidacy(actor=people["town_office"], assessment_id=passer.pk)
+    assert candidacy.effective_due == today + timedelta(days=30)
+    assert not candidacy.is_overdue(today)
+    client.force_login(people["town_office"])
+    page = client.get(reverse("assessments:assessment_detail", args=[candidacy.pk])).text
+    assert "逾期" not in page
+
+    Campaign.objects.filter(pk=filed.pk).update(recommendation_due=today - timedelta(days=1))
+    candidacy = Assessment.objects.select_related("campaign").get(pk=candidacy.pk)
+    assert candidacy.is_overdue(today)
+    answer_everything(people["town_office"], candidacy)
+    services.submit_assessment(actor=people["town_office"], assessment_id=candidacy.pk)
+    assert Assessment.objects.get(pk=candidacy.pk).submitted_late
+
+
+def test_the_recommendation_deadline_follows_the_town_assessment(people, standards, wangchang):
+    with pytest.raises(InvalidInput, match="示范村推荐考评在镇级考核之后准备"):
+        services.create_campaign(
+            actor=people["town_office"],
+            town=wangchang,
+            year=2030,
+            standard=standards[0],
+            self_assessment_due=date(2030, 6, 30),
+            town_assessment_due=date(2030, 7, 31),
+            city_review_due=date(2030, 9, 30),
+            recommendation_due=date(2030, 7, 1),
         )

@@ -49,6 +49,12 @@ class Campaign(models.Model):
     self_assessment_due = models.DateField("自评截止日期")
     town_assessment_due = models.DateField("镇级考核截止日期")
     city_review_due = models.DateField("市级复核截止日期")
+    recommendation_due = models.DateField(
+        "示范村推荐考评截止日期",
+        null=True,
+        blank=True,
+        help_text="镇平安办填报示范村推荐考评的期限；不填则以市级复核截止日期为准。",
+    )
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
@@ -81,6 +87,12 @@ class Campaign(models.Model):
             and not self.self_assessment_due <= self.town_assessment_due <= self.city_review_due
         ):
             errors["town_assessment_due"] = "截止日期须依次为：自评、镇级考核、市级复核。"
+        if (
+            self.recommendation_due
+            and self.town_assessment_due
+            and self.recommendation_due < self.town_assessment_due
+        ):
+            errors["recommendation_due"] = "示范村推荐考评在镇级考核之后准备，截止日期不能更早。"
         if errors:
             raise ValidationError(errors)
 
@@ -182,7 +194,13 @@ class Assessment(models.Model):
 
     @property
     def effective_due(self):
-        return self.due_date or self.campaign.self_assessment_due
+        """The assessment's own deadline: a candidacy is prepared in the city review, long after
+        the villages' self-assessment closed."""
+        if self.due_date:
+            return self.due_date
+        if self.kind == self.Kind.DEMONSTRATION:
+            return self.campaign.recommendation_due or self.campaign.city_review_due
+        return self.campaign.self_assessment_due
 
     @property
     def is_editable(self):

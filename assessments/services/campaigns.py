@@ -34,6 +34,7 @@ def create_campaign(
     self_assessment_due,
     town_assessment_due,
     city_review_due,
+    recommendation_due=None,
 ):
     require_object(actor, "assessments.create_campaign", town, "您不能为该乡镇创建创建活动。")
     if Campaign.objects.filter(town=town, year=year).exists():
@@ -45,6 +46,7 @@ def create_campaign(
         self_assessment_due=self_assessment_due,
         town_assessment_due=town_assessment_due,
         city_review_due=city_review_due,
+        recommendation_due=recommendation_due,
     )
     full_clean(campaign)
     campaign.save()
