@@ -9,6 +9,9 @@ class AssessmentsConfig(AppConfig):
         from django.core import checks
 
         from assessments import signals  # noqa: F401  (connects the audit receivers)
+        from assessments.selectors.town_review import confirmed_profile_figures
         from pingan.pdf import check_font_subsetter
+        from villages.figures import register_source
 
         checks.register(check_font_subsetter)
+        register_source(confirmed_profile_figures)

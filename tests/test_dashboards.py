@@ -232,7 +232,7 @@ PAGES = {
         lambda c: reverse("assessments:campaign_review", args=[c.pk]),
         17,
     ),
-    "village_list": ("town_office", lambda c: reverse("villages:list"), 10),
+    "village_list": ("town_office", lambda c: reverse("villages:list"), 12),
     "order_list": ("town_office", lambda c: reverse("assessments:order_list"), 10),
     "incident_list": ("town_office", lambda c: reverse("assessments:incident_list"), 10),
     "title_list": ("town_office", lambda c: reverse("assessments:title_list"), 10),
@@ -243,7 +243,7 @@ PAGES = {
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent.parent_id]),
         15,
     ),
-    "province_village_list": ("province_office", lambda c: reverse("villages:list"), 10),
+    "province_village_list": ("province_office", lambda c: reverse("villages:list"), 12),
     "prepared_file_list": ("town_office", lambda c: reverse("assessments:prepared_file_list"), 10),
 }
 

@@ -382,3 +382,22 @@ def test_agree_with_the_remaining_criteria_in_one_step(client, submitted, people
     )
     assert assessment.findings.count() == 22
     assert assessment.findings.get(criterion=cameras).value == Decimal(2)
+
+
+def test_the_register_shows_the_secretary_and_the_cameras_the_town_confirmed(
+    client, submitted, people, xingou, django_assert_max_num_queries
+):
+    assess_all(submitted, people["town_office"])
+    town_office = people["town_office"]
+    confirmed = f"6 个 （2024年度镇级考核核定，{town_office.display_name}）"
+    client.force_login(town_office)
+    detail = client.get(reverse("villages:detail", args=[xingou.pk])).text
+    assert people["secretary"].display_name in detail
+    assert confirmed.replace(" （", " <span class=\"muted\">（") in detail
+    with django_assert_max_num_queries(12):
+        register = client.get(reverse("villages:list")).text
+    assert "2024年度镇级考核核定" in register
+    assert people["secretary"].display_name in register
+    Village.objects.filter(pk=xingou.pk).update(camera_count=9)
+    detail = client.get(reverse("villages:detail", args=[xingou.pk])).text
+    assert "9 个" in detail and "镇级考核核定" not in detail

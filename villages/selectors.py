@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.http import Http404
 
-from villages.models import Region, Village, VillageEvent
+from villages.figures import confirmed_figures
+from villages.models import NUMERIC_PROFILE_FIELDS, Membership, Region, Village, VillageEvent
 from villages.rules import REGIONAL_ROLES, is_administrator, memberships_of, village_scope
 
 
@@ -41,3 +44,66 @@ def access_region_in_tree_by_id(user, region_id):
         return visible_regions(user).get(pk=region_id)
     except (Region.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该区划。") from None
+
+
+@dataclass(frozen=True)
+class ProfileFigure:
+    label: str
+    value: object
+    unit: str
+    source: str = ""
+
+
+UNITS = {"camera_count": "个", "grid_count": "个"}
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """A village as the register shows it: its secretary is the person holding the village's
+    secretary role, and a count the profile lacks is the latest one a reviewer confirmed."""
+
+    village: Village
+    secretary_name: str
+    secretary_phone: str
+    figures: dict
+
+    @property
+    def cameras(self):
+        return self.figures["camera_count"]
+
+
+def register_rows(villages):
+    """Register rows for a page of villages, in three queries whatever their number."""
+    villages = list(villages)
+    ids = [village.pk for village in villages]
+    secretaries = {
+        membership.village_id: membership.user
+        for membership in Membership.objects.filter(
+            role=Membership.Role.SECRETARY, village_id__in=ids, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("pk")
+    }
+    confirmed = confirmed_figures(ids)
+    rows = []
+    for village in villages:
+        figures = {}
+        for name in NUMERIC_PROFILE_FIELDS:
+            label = Village._meta.get_field(name).verbose_name
+            value = getattr(village, name)
+            figure = confirmed.get((village.pk, name))
+            unit = UNITS.get(name, "人")
+            if value or figure is None:
+                figures[name] = ProfileFigure(label, value, unit)
+            else:
+                figures[name] = ProfileFigure(label, figure.value, unit, figure.source)
+        secretary = secretaries.get(village.pk)
+        rows.append(
+            RegisterRow(
+                village=village,
+                secretary_name=secretary.display_name if secretary else village.secretary_name,
+                secretary_phone=secretary.phone if secretary else village.secretary_phone,
+                figures=figures,
+            )
+        )
+    return rows

@@ -8,17 +8,24 @@ from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
 from villages.imports import EXAMPLE, HEADERS, export_rows, import_villages
 from villages.rules import require_permission
-from villages.selectors import access_village_by_id, village_history, visible_villages
+from villages.selectors import (
+    access_village_by_id,
+    register_rows,
+    village_history,
+    visible_villages,
+)
 
 
 @login_required
 def village_list(request):
     villages = visible_villages(request.user)
+    page = page_of(request, villages)
     return render(
         request,
         "villages/village_list.html",
         {
-            "villages": page_of(request, villages),
+            "villages": page,
+            "rows": register_rows(page),
             "active_count": villages.filter(is_active=True).count(),
         },
     )
@@ -27,10 +34,11 @@ def village_list(request):
 @login_required
 def village_detail(request, village_id):
     village = access_village_by_id(request.user, village_id)
+    (row,) = register_rows([village])
     return render(
         request,
         "villages/village_detail.html",
-        {"village": village, "events": village_history(village)},
+        {"village": village, "row": row, "events": village_history(village)},
     )
 
 

@@ -2,7 +2,8 @@
 
 from django.http import Http404
 
-from assessments.models import Assessment, PassList, PassListEntry
+from assessments.models import Assessment, Finding, PassList, PassListEntry
+from villages.figures import ConfirmedFigure
 
 
 def pass_list_entries(campaign):
@@ -32,3 +33,33 @@ def pass_list_of(campaign):
     if pass_list is None:
         raise Http404("尚未拟制达标名单通报。")
     return pass_list
+
+
+def confirmed_profile_figures(village_ids):
+    """The village counts the standard asks about (criteria that pre-fill from a profile field)
+    as the town last confirmed them in a concluded yearly assessment, with year and person."""
+    findings = (
+        Finding.objects.filter(
+            stage=Finding.Stage.TOWN,
+            assessment__village_id__in=village_ids,
+            assessment__kind=Assessment.Kind.YEARLY,
+            assessment__town_passed__isnull=False,
+            value__isnull=False,
+        )
+        .exclude(criterion__profile_field="")
+        .select_related("recorded_by")
+        .values_list(
+            "assessment__village_id",
+            "criterion__profile_field",
+            "assessment__campaign__year",
+            "value",
+            "recorded_by__full_name",
+            "recorded_by__username",
+        )
+        .order_by("assessment__campaign__year", "recorded_at")
+    )
+    figures = {}
+    for village_id, field, year, value, full_name, username in findings:
+        number = int(value) if value == value.to_integral_value() else value
+        figures[(village_id, field)] = ConfirmedFigure(number, year, full_name or username)
+    return figures

@@ -17,6 +17,27 @@ FIXTURES = [
     )
 ]
 DEMO_PASSWORD = "pingan-demo-2023"
+# Names for the demo secretaries, so that the register shows a person, not a role.
+DEMO_SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何"
+DEMO_GIVEN_NAMES = (
+    "建国",
+    "德明",
+    "红梅",
+    "志强",
+    "秀英",
+    "国华",
+    "海燕",
+    "春生",
+    "玉兰",
+    "立新",
+    "桂芳",
+    "文军",
+    "金凤",
+    "永红",
+    "树林",
+    "光明",
+    "淑珍",
+)
 TOWN_CODE = "429006104"
 CITY_CODE = "429006"
 PROVINCE_CODE = "42"
@@ -77,11 +98,12 @@ class Command(BaseCommand):
             ("town_office", "镇平安办(演示)", Role.TOWN_OFFICE, town, None),
             ("town_leader", "镇平安建设领导小组(演示)", Role.TOWN_LEADING_GROUP, town, None),
         ]
-        for village in Village.objects.filter(town=town).order_by("code"):
+        for position, village in enumerate(Village.objects.filter(town=town).order_by("code")):
             accounts.append(
                 (
                     f"secretary_{village.code[-3:]}",
-                    f"{village.name}书记(演示)",
+                    f"{DEMO_SURNAMES[position % len(DEMO_SURNAMES)]}"
+                    f"{DEMO_GIVEN_NAMES[position % len(DEMO_GIVEN_NAMES)]}(演示)",
                     Role.SECRETARY,
                     None,
                     village,
@@ -93,6 +115,8 @@ class Command(BaseCommand):
                 username=username,
                 defaults={
                     "full_name": full_name,
+                    # A demo number: 139 and the last eight digits of the village's code.
+                    "phone": f"139{village.code[-8:]}" if village else "",
                     "is_staff": role == Role.ADMINISTRATOR,
                     "is_superuser": role == Role.ADMINISTRATOR,
                 },
