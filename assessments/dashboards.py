@@ -68,16 +68,16 @@ def failing_criteria(campaign):
         Assessment.objects.filter(pk__in=list(judgements)).values_list("pk", "village_id")
     )
     occurred = {}
-    for village_id, code in Incident.objects.filter(
+    for village_id, code, name in Incident.objects.filter(
         village__town=campaign.town,
         occurred_on__year=campaign.year,
         status=Incident.Status.RECORDED,
         category__disqualifying=True,
-    ).values_list("village_id", "category__code"):
-        occurred.setdefault(village_id, set()).add(code)
+    ).values_list("village_id", "category__code", "category__name"):
+        occurred.setdefault(village_id, {})[code] = name
     failures = Counter()
     for assessment_id, given in judgements.items():
-        verdict = evaluate(rule, given, frozenset(occurred.get(villages[assessment_id], ())))
+        verdict = evaluate(rule, given, occurred.get(villages[assessment_id], {}))
         failures.update(reason.key for reason in verdict.reasons if reason.key)
     by_key = {c.key: c for c in criteria}
     return [(by_key[key], count) for key, count in failures.most_common()]

@@ -123,9 +123,13 @@ def _judge_score(rule, judgement):
 def evaluate(
     rule: PassRule,
     judgements: Mapping[str, Judgement],
-    occurred_categories: frozenset[str] = frozenset(),
+    occurred_categories: Mapping[str, str] | frozenset[str] = frozenset(),
 ) -> Verdict:
-    """Judge every criterion; list every failure, never only the first."""
+    """Judge every criterion; list every failure, never only the first.
+
+    `occurred_categories` are the disqualifying incident categories of the period (codes, or
+    codes with their names): a category no veto criterion names still vetoes, on its own.
+    """
     reasons = []
     total = Decimal(0)
     maximum = Decimal(0)
@@ -145,6 +149,11 @@ def evaluate(
             maximum += criterion.max_score
         if failure:
             reasons.append(Reason(criterion.key, criterion.label, f"{criterion.title}：{failure}"))
+
+    named = {criterion.incident_category for criterion in rule.criteria}
+    for code in sorted(set(occurred_categories) - named):
+        name = occurred_categories[code] if isinstance(occurred_categories, Mapping) else code
+        reasons.append(Reason("", "一票否决", f"{name}：考评期内发生该类案事件"))
 
     if has_scored and rule.pass_mark is not None and total < rule.pass_mark:
         reasons.append(

@@ -393,7 +393,7 @@ def test_the_register_shows_the_secretary_and_the_cameras_the_town_confirmed(
     client.force_login(town_office)
     detail = client.get(reverse("villages:detail", args=[xingou.pk])).text
     assert people["secretary"].display_name in detail
-    assert confirmed.replace(" （", " <span class=\"muted\">（") in detail
+    assert confirmed.replace(" （", ' <span class="muted">（') in detail
     with django_assert_max_num_queries(12):
         register = client.get(reverse("villages:list")).text
     assert "2024年度镇级考核核定" in register

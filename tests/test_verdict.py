@@ -76,6 +76,14 @@ def test_incident_of_a_veto_category_fails_even_when_answered_clear():
     assert "发生该类案事件" in verdict.reasons[0].message
 
 
+def test_a_disqualifying_category_no_criterion_names_still_vetoes():
+    occurred = {"category-7": "第7类", "five-major": "不发生重大刑事案件"}
+    verdict = evaluate(SAFE_VILLAGE, all_clear(), occurred_categories=occurred)
+    assert not verdict.passed
+    assert [r.key for r in verdict.reasons] == ["veto-7", ""]
+    assert str(verdict.reasons[1]) == "一票否决 不发生重大刑事案件：考评期内发生该类案事件"
+
+
 def test_unconfirmed_veto_and_unanswered_requirement_fail():
     judgements = all_clear()
     del judgements["veto-1"]
@@ -213,6 +221,8 @@ def test_passes_exactly_when_no_criterion_fails(case):
             bad = judgement is None or judgement.value is None or judgement.value < rule.bound
         if bad:
             failing.add(rule.key)
+    if occurred - {rule.incident_category for rule in SAFE_VILLAGE.criteria}:
+        failing.add("")
     assert {r.key for r in verdict.reasons} == failing
     assert verdict.passed is (not failing)
 

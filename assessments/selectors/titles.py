@@ -21,6 +21,19 @@ from assessments.selectors.common import scoped
 from villages.rules import village_scope
 
 
+def occurred_categories(village, year):
+    """{code: name} of the disqualifying categories of the village's standing incidents in the
+    year: what the verdict engine vetoes on."""
+    return dict(
+        Incident.objects.filter(
+            village=village,
+            occurred_on__year=year,
+            status=Incident.Status.RECORDED,
+            category__disqualifying=True,
+        ).values_list("category__code", "category__name")
+    )
+
+
 def visible_incidents(user):
     return scoped(
         Incident.objects.select_related("village__town", "category", "recorded_by"),

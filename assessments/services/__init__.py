@@ -47,7 +47,6 @@ from assessments.services.standards import (
 from assessments.services.titles import (
     correct_incident,
     name_demonstration_villages,
-    occurred_categories,
     record_incident,
     review_title,
 )
@@ -90,7 +89,6 @@ __all__ = [
     "issue_recommendations",
     "missing_for_submission",
     "name_demonstration_villages",
-    "occurred_categories",
     "open_campaign",
     "pin_standard",
     "record_incident",

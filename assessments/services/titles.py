@@ -9,6 +9,7 @@ from assessments.models import (
     Assessment,
     AssessmentEvent,
     Campaign,
+    Finding,
     Incident,
     IncidentCategory,
     IncidentEffect,
@@ -18,6 +19,7 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.services.common import full_clean, move_state, record_event, require_object
+from assessments.services.town_review import verdict_of
 from pingan.errors import InvalidInput, InvalidTransition
 from villages.models import Village
 
@@ -85,18 +87,6 @@ def _grant_withheld_title(assessment, actor, note):
     _grant_yearly_title(assessment, actor, number, f"{campaign.year}年度考评达标；{note}")
 
 
-def occurred_categories(village, year):
-    """Codes of the disqualifying categories of the village's standing incidents in the year."""
-    return frozenset(
-        Incident.objects.filter(
-            village=village,
-            occurred_on__year=year,
-            status=Incident.Status.RECORDED,
-            category__disqualifying=True,
-        ).values_list("category__code", flat=True)
-    )
-
-
 @transaction.atomic
 def record_incident(*, actor, village_id, category_id, occurred_on, description, case_number=""):
     """Register an incident; a disqualifying one revokes, in this same transaction, the
@@ -139,17 +129,12 @@ def _veto_open_result(village, year, incident, actor, reason):
     """The year's yearly result, while still being decided, fails on the incident."""
     assessment = (
         Assessment.objects.select_for_update()
-        .filter(
-            village=village,
-            kind=Assessment.Kind.YEARLY,
-            campaign__year=year,
-        )
+        .select_related("campaign", "village", "standard")
+        .filter(village=village, kind=Assessment.Kind.YEARLY, campaign__year=year)
         .exclude(campaign__status=Campaign.Status.CLOSED)
         .first()
     )
-    if assessment is None or (
-        assessment.town_passed is False and assessment.result_passed is not True
-    ):
+    if assessment is None:
         return
     fields = ("town_passed", "town_reasons", "result_passed", "result_reasons")
     IncidentEffect.objects.create(
@@ -157,22 +142,47 @@ def _veto_open_result(village, year, incident, actor, reason):
         assessment=assessment,
         previous={name: getattr(assessment, name) for name in fields},
     )
-    veto = f"一票否决：{reason}"
-    if assessment.town_passed is not None:
-        assessment.town_passed = False
-        assessment.town_reasons = [*assessment.town_reasons, veto]
-    if assessment.result_passed is not None:
-        assessment.result_passed = False
-        assessment.result_reasons = [*assessment.result_reasons, veto]
-    assessment.save()
-    record_event(
-        AssessmentEvent,
-        assessment,
-        actor,
-        assessment.status,
-        veto,
-        action=AssessmentEvent.Action.INCIDENT,
+    _refresh_decided_verdicts(
+        assessment, actor, f"一票否决：{reason}", AssessmentEvent.Action.INCIDENT
     )
+
+
+def _refresh_decided_verdicts(assessment, actor, note, action):
+    """Decide again, from the findings and the incidents standing now, every verdict of the
+    assessment already decided, as the town, the leading group and the city decided it: so an
+    incident and its correction are exact inverses, whatever was concluded in between."""
+    before = (assessment.town_passed, assessment.city_passed, assessment.result_passed)
+    if assessment.town_passed is not None:
+        town = verdict_of(assessment, Finding.Stage.TOWN)
+        assessment.town_passed = town.passed
+        assessment.town_reasons = [str(reason) for reason in town.reasons]
+    if assessment.city_passed is not None:
+        city = verdict_of(assessment, Finding.Stage.CITY)
+        assessment.city_passed = city.passed
+        assessment.city_reasons = [str(reason) for reason in city.reasons]
+    if assessment.result_passed is not None:
+        if assessment.city_passed is False:
+            assessment.result_passed = False
+            assessment.result_reasons = [f"市级复核不合格：{r}" for r in assessment.city_reasons]
+        else:
+            assessment.result_passed = assessment.town_passed
+            assessment.result_reasons = assessment.town_reasons
+    assessment.save()
+    if before != (assessment.town_passed, assessment.city_passed, assessment.result_passed):
+        record_event(AssessmentEvent, assessment, actor, assessment.status, note, action=action)
+
+
+def _standing_incident(title):
+    """A disqualifying incident still on record that the title cannot stand beside."""
+    incidents = Incident.objects.filter(
+        village=title.village,
+        status=Incident.Status.RECORDED,
+        category__disqualifying=True,
+        occurred_on__year__gte=title.first_year,
+    )
+    if title.kind == Title.Kind.SAFE_VILLAGE:
+        incidents = incidents.filter(occurred_on__year__lte=title.last_year)
+    return incidents.order_by("occurred_on", "pk").first()
 
 
 @transaction.atomic
@@ -197,27 +207,25 @@ def correct_incident(*, actor, incident_id, reason):
     ):
         if effect.title_id:
             title = Title.objects.select_for_update().get(pk=effect.title_id)
-            _move_title(
-                title, actor, Title.Status.VALID, TitleEvent.Action.RESTORED, note, incident
-            )
+            other = _standing_incident(title)
+            if other is None:
+                _move_title(
+                    title, actor, Title.Status.VALID, TitleEvent.Action.RESTORED, note, incident
+                )
+            else:
+                # Another incident on record would have revoked the title too: it now holds
+                # the title back, and its own correction will restore it.
+                IncidentEffect.objects.create(incident=other, title=title)
         else:
             assessment = (
                 Assessment.objects.select_for_update()
-                .select_related("campaign__town", "village")
+                .select_related("campaign__town", "village", "standard")
                 .get(pk=effect.assessment_id)
             )
-            for name, value in effect.previous.items():
-                setattr(assessment, name, value)
-            assessment.save()
-            _grant_withheld_title(assessment, actor, note)
-            record_event(
-                AssessmentEvent,
-                assessment,
-                actor,
-                assessment.status,
-                note,
-                action=AssessmentEvent.Action.INCIDENT_CORRECTED,
+            _refresh_decided_verdicts(
+                assessment, actor, note, AssessmentEvent.Action.INCIDENT_CORRECTED
             )
+            _grant_withheld_title(assessment, actor, note)
         effect.undone_at = incident.corrected_at
         effect.save(update_fields=["undone_at"])
     return incident
@@ -284,6 +292,14 @@ def name_demonstration_villages(
             village=village, kind=Title.Kind.DEMONSTRATION, first_year=first_year
         ).exists():
             raise InvalidInput(f"{village.name}已获{batch.period_label}命名。")
+        standing = _standing_incident(
+            Title(village=village, kind=Title.Kind.DEMONSTRATION, first_year=first_year)
+        )
+        if standing is not None:
+            raise InvalidInput(
+                f"{village.name}{standing.occurred_on:%Y年%m月%d日}发生{standing.category.name}，"
+                "案事件未更正，不能命名。"
+            )
         title = Title.objects.create(
             village=village,
             kind=Title.Kind.DEMONSTRATION,

@@ -21,6 +21,7 @@ from assessments.models import (
 )
 from assessments.selectors import (
     criteria_of,
+    occurred_categories,
     pass_list_entries,
     pass_rule_for,
 )
@@ -35,7 +36,6 @@ from assessments.services.common import (
     require_campaign_open,
     require_object,
 )
-from assessments.services.titles import occurred_categories
 from assessments.verdict import evaluate
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pdf import render_pdf
