@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -17,6 +19,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import (
@@ -29,7 +32,12 @@ from assessments.models import (
     SampleEntry,
     Title,
 )
-from assessments.selectors import campaign_rates, criteria_of
+from assessments.selectors import (
+    campaign_rates,
+    criteria_of,
+    result_sentence,
+    with_year_titles,
+)
 from pingan.errors import ApplicationError
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import answer_everything
@@ -83,6 +91,7 @@ class Year(RuleBasedStateMachine):
 
     def teardown(self):
         self.teardown_events()
+        self.pages_and_api_show_the_selector_s_figures()
         transaction.set_rollback(True)
         self.savepoint.__exit__(None, None, None)
 
@@ -342,6 +351,27 @@ class Year(RuleBasedStateMachine):
             ),
             campaign_rates(self.campaign),
         )
+
+    def pages_and_api_show_the_selector_s_figures(self):
+        """Once a run: the town's workbench prints the selector's rates, and the API gives the
+        selector's sentence for each village."""
+        rates = campaign_rates(self.campaign)
+        client = Client()
+        client.force_login(self.people["town_office"])
+        page = client.get(reverse("assessments:town_dashboard", args=[self.world["town"].pk]))
+        for rate in (rates.pass_rate, rates.review_pass_rate, rates.holding_rate):
+            if rate.value is not None:
+                assert f"({rate.numerator}/{rate.denominator})" in page.text
+        api = APIClient()
+        api.force_authenticate(self.people["town_office"])
+        listed = api.get("/api/v1/assessments/", {"campaign": self.campaign_id}).json()["results"]
+        sentences = {
+            assessment.pk: result_sentence(assessment)
+            for assessment in with_year_titles(
+                Assessment.objects.filter(campaign_id=self.campaign_id)
+            )
+        }
+        assert {row["id"]: row["result_sentence"] for row in listed} == sentences
 
     def teardown_events(self):
         event(f"活动状态：{self.campaign.get_status_display()}")
