@@ -165,14 +165,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # Django's own console handler would print each of its lines a second time beside ours.
-    "loggers": {
-        "django": {
-            "handlers": ["console"],
-            "level": "INFO" if DEBUG else "WARNING",
-            "propagate": False,
-        }
-    },
 }
 
 # Reminders go out by `manage.py send_reminders` (daily, from cron) through these channels.
