@@ -48,16 +48,21 @@ def rates_by_campaign(campaigns, target):
             review_passed=Count("id", filter=Q(city_passed=True)),
         )
     }
-    holding = dict(
+    # A yearly title belongs to its village and year; counting by the village's town and the
+    # year joins the village table, not the far larger one of assessments.
+    held = (
         Title.objects.filter(
             kind=Title.Kind.SAFE_VILLAGE,
             status=Title.Status.VALID,
-            assessment__campaign__in=campaigns,
+            first_year__in={campaign.year for campaign in campaigns},
+            village__town_id__in={campaign.town_id for campaign in campaigns},
         )
-        .values("assessment__campaign_id")
+        .values("village__town_id", "first_year")
         .annotate(count=Count("id"))
-        .values_list("assessment__campaign_id", "count")
+        .values_list("village__town_id", "first_year", "count")
     )
+    by_town_year = {(town_id, year): count for town_id, year, count in held}
+    holding = {c.pk: by_town_year.get((c.town_id, c.year), 0) for c in campaigns}
     empty = {"total": 0, "passed": 0, "reviewed": 0, "review_passed": 0}
     return {
         campaign.pk: Rates(
