@@ -25,9 +25,9 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def private_media_root(request, settings, tmp_path):
-    shared = [name for name in SHARED_RECORDS if name in request.fixturenames]
-    if shared:
-        settings.MEDIA_ROOT = request.getfixturevalue(shared[0]).media
+    owners = [name for name in SHARED_RECORDS if name in request.fixturenames]
+    if owners:
+        settings.MEDIA_ROOT = request.getfixturevalue(owners[0]).media
     else:
         settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
