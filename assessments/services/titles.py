@@ -151,7 +151,15 @@ def _refresh_decided_verdicts(assessment, actor, note, action):
     """Decide again, from the findings and the incidents standing now, every verdict of the
     assessment already decided, as the town, the leading group and the city decided it: so an
     incident and its correction are exact inverses, whatever was concluded in between."""
-    before = (assessment.town_passed, assessment.city_passed, assessment.result_passed)
+    fields = (
+        "town_passed",
+        "town_reasons",
+        "city_passed",
+        "city_reasons",
+        "result_passed",
+        "result_reasons",
+    )
+    before = [getattr(assessment, name) for name in fields]
     if assessment.town_passed is not None:
         town = verdict_of(assessment, Finding.Stage.TOWN)
         assessment.town_passed = town.passed
@@ -167,8 +175,8 @@ def _refresh_decided_verdicts(assessment, actor, note, action):
         else:
             assessment.result_passed = assessment.town_passed
             assessment.result_reasons = assessment.town_reasons
-    assessment.save()
-    if before != (assessment.town_passed, assessment.city_passed, assessment.result_passed):
+    if before != [getattr(assessment, name) for name in fields]:
+        assessment.save()
         record_event(AssessmentEvent, assessment, actor, assessment.status, note, action=action)
 
 
