@@ -1,6 +1,7 @@
 """Reads of the city's re-review: sampling rules, draws, and the three rates against the
 target."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -38,7 +39,7 @@ def rates_by_campaign(campaigns, target):
     the valid 平安村 titles of the campaign's year, so that a revoked title counts at once."""
     campaigns = list(campaigns)
     outcomes = {
-        row["campaign_id"]: row
+        row.pop("campaign_id"): row
         for row in Assessment.objects.filter(campaign__in=campaigns, kind=Assessment.Kind.YEARLY)
         .values("campaign_id")
         .annotate(
@@ -50,8 +51,9 @@ def rates_by_campaign(campaigns, target):
     }
     # A yearly title belongs to its village and year; counting by the village's town and the
     # year joins the village table, not the far larger one of assessments.
-    held = (
-        Title.objects.filter(
+    held = {
+        (town_id, year): count
+        for town_id, year, count in Title.objects.filter(
             kind=Title.Kind.SAFE_VILLAGE,
             status=Title.Status.VALID,
             first_year__in={campaign.year for campaign in campaigns},
@@ -60,18 +62,13 @@ def rates_by_campaign(campaigns, target):
         .values("village__town_id", "first_year")
         .annotate(count=Count("id"))
         .values_list("village__town_id", "first_year", "count")
-    )
-    by_town_year = {(town_id, year): count for town_id, year, count in held}
-    holding = {c.pk: by_town_year.get((c.town_id, c.year), 0) for c in campaigns}
-    empty = {"total": 0, "passed": 0, "reviewed": 0, "review_passed": 0}
+    }
+    none = Rates.none(target)
     return {
-        campaign.pk: Rates(
-            total=outcomes.get(campaign.pk, empty)["total"],
-            passed=outcomes.get(campaign.pk, empty)["passed"],
-            reviewed=outcomes.get(campaign.pk, empty)["reviewed"],
-            review_passed=outcomes.get(campaign.pk, empty)["review_passed"],
-            holding=holding.get(campaign.pk, 0),
-            target=target,
+        campaign.pk: replace(
+            none,
+            **outcomes.get(campaign.pk, {}),
+            holding=held.get((campaign.town_id, campaign.year), 0),
         )
         for campaign in campaigns
     }

@@ -47,19 +47,14 @@ def confirmed_profile_figures(village_ids):
             value__isnull=False,
         )
         .exclude(criterion__profile_field="")
-        .select_related("recorded_by")
-        .values_list(
-            "assessment__village_id",
-            "criterion__profile_field",
-            "assessment__campaign__year",
-            "value",
-            "recorded_by__full_name",
-            "recorded_by__username",
-        )
+        .select_related("criterion", "assessment__campaign", "recorded_by")
         .order_by("assessment__campaign__year", "recorded_at")
     )
     figures = {}
-    for village_id, field, year, value, full_name, username in findings:
+    for finding in findings:
+        value = finding.value
         number = int(value) if value == value.to_integral_value() else value
-        figures[(village_id, field)] = ConfirmedFigure(number, year, full_name or username)
+        figures[(finding.assessment.village_id, finding.criterion.profile_field)] = ConfirmedFigure(
+            number, finding.assessment.campaign.year, finding.recorded_by.display_name
+        )
     return figures

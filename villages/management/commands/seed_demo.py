@@ -44,6 +44,15 @@ PROVINCE_CODE = "42"
 
 Role = Membership.Role
 
+# The demo accounts of the offices: user name, role, and the code of the place it serves.
+OFFICE_ACCOUNTS = (
+    ("admin", Role.ADMINISTRATOR, None),
+    ("province", Role.PROVINCE_OFFICE, PROVINCE_CODE),
+    ("city", Role.CITY_OFFICE, CITY_CODE),
+    ("town_office", Role.TOWN_OFFICE, TOWN_CODE),
+    ("town_leader", Role.TOWN_LEADING_GROUP, TOWN_CODE),
+)
+
 
 class Command(BaseCommand):
     help = (
@@ -80,23 +89,14 @@ class Command(BaseCommand):
     def create_demo_users(self):
         town = Region.objects.get(code=TOWN_CODE)
         accounts = [
-            ("admin", "系统管理员(演示)", Role.ADMINISTRATOR, None, None),
             (
-                "province",
-                "省委平安办(演示)",
-                Role.PROVINCE_OFFICE,
-                Region.objects.get(code=PROVINCE_CODE),
+                username,
+                f"{role.label}(演示)",
+                role,
+                Region.objects.get(code=code) if code else None,
                 None,
-            ),
-            (
-                "city",
-                "市委平安办(演示)",
-                Role.CITY_OFFICE,
-                Region.objects.get(code=CITY_CODE),
-                None,
-            ),
-            ("town_office", "镇平安办(演示)", Role.TOWN_OFFICE, town, None),
-            ("town_leader", "镇平安建设领导小组(演示)", Role.TOWN_LEADING_GROUP, town, None),
+            )
+            for username, role, code in OFFICE_ACCOUNTS
         ]
         for position, village in enumerate(Village.objects.filter(town=town).order_by("code")):
             accounts.append(
