@@ -184,13 +184,15 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
         return self._act(request, pk, services.open_campaign)
 
     @extend_schema(
-        summary="结束自评，进入镇级考核(镇平安办)",
-        request=None,
+        summary="结束自评，进入镇级考核(镇平安办)；截止日期前或尚有村(社区)未提交时须写明原因",
+        request=s.ReasonInput,
         responses={200: s.CampaignSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"], url_path="close-self-assessment")
     def close_self_assessment(self, request, pk):
-        return self._act(request, pk, services.close_self_assessment)
+        return self._act(
+            request, pk, services.close_self_assessment, **_valid(s.ReasonInput, request)
+        )
 
     @extend_schema(
         summary="审定考评结果(镇平安建设领导小组)",

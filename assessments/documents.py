@@ -1,7 +1,7 @@
 """Contexts of the printed documents; rendering itself is pingan.pdf.render_pdf."""
 
-from assessments.models import Answer, Evidence, Finding, RectificationOrder
-from assessments.selectors import criteria_of
+from assessments.models import Answer, Evidence, Finding
+from assessments.selectors import criteria_of, failing_reasons_of, open_orders_of
 
 
 def chinese_date(day):
@@ -40,13 +40,10 @@ def pass_list_document(pass_list, entries):
 
 
 def bulletin_document(bulletin, villages):
-    """The 重点通报 with, for each named village, its open rectification orders."""
-    open_orders = {}
-    for order in RectificationOrder.objects.filter(
-        village__in=villages,
-        status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.REPORTED],
-    ).order_by("deadline"):
-        open_orders.setdefault(order.village_id, []).append(order)
+    """The 重点通报 with, for each named village, why it is named: its failing reasons and its
+    open rectification orders."""
+    open_orders = open_orders_of(villages)
+    reasons = failing_reasons_of(villages, bulletin.issued_on)
     return {
         **official_document(
             issuer_mark=f"中共{bulletin.town.name}委员会文件",
@@ -56,9 +53,13 @@ def bulletin_document(bulletin, villages):
             issuer=bulletin.issuer,
             issued_on=bulletin.issued_on,
         ),
-        "attachment_title": "被重点通报村(社区)及未完成整改事项",
+        "attachment_title": "被重点通报村(社区)存在的问题及未完成整改事项",
         "named": [
-            {"village": village, "orders": open_orders.get(village.pk, [])}
+            {
+                "village": village,
+                "reasons": reasons.get(village.pk, []),
+                "orders": open_orders.get(village.pk, []),
+            }
             for village in sorted(villages, key=lambda v: v.code)
         ],
         "today": bulletin.issued_on,

@@ -18,3 +18,14 @@ class StaleAnswer(InvalidTransition):
             f"{current.criterion.label}的答案已在别处更新为第{current.version}版，"
             "这次保存基于较早的版本，没有覆盖。请核对后再保存。"
         )
+
+
+class UnassessedCriteria(InvalidInput):
+    """A conclusion refused because criteria have no finding; `criteria` lists them."""
+
+    def __init__(self, criteria):
+        self.criteria = list(criteria)
+        super().__init__(
+            f"尚有 {len(self.criteria)} 条未考核，不能完成："
+            + "；".join(f"{c.label} {c.title}" for c in self.criteria)
+        )

@@ -2,6 +2,7 @@ from django import forms
 
 from assessments.evidence import ACCEPTED_LABELS
 from assessments.models import Campaign, Criterion, Standard
+from assessments.verdict import COMPARATORS
 from villages.models import Region
 
 EVIDENCE_ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx"
@@ -61,6 +62,13 @@ class PlanForm(forms.Form):
 YES_NO_UNSET = [("", "请选择")]
 
 
+def plain_number(value):
+    """A decimal as people write it: 8 rather than 8.00, 2.5 rather than 2.50."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
 class AnswerForm(forms.Form):
     """One criterion's answer; the fields follow the criterion's kind."""
 
@@ -94,6 +102,8 @@ class AnswerForm(forms.Form):
                 required=False,
                 min_value=0,
                 decimal_places=2,
+                help_text=f"要求{COMPARATORS[criterion.comparator][0]}"
+                f"{plain_number(criterion.bound)}{criterion.unit}；达不到要求的，本条目不达标。",
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
             )
             narrative_label = "情况说明"
@@ -212,7 +222,9 @@ class FindingForm(forms.Form):
 
 class PassListForm(forms.Form):
     document_number = forms.CharField(
-        label="发文字号", max_length=40, help_text="如：汪发〔2024〕12号(年份用六角括号〔〕)"
+        label="发文字号",
+        max_length=40,
+        help_text="机关代字〔年份〕序号，如“××发〔2026〕3号”；年份用六角括号〔〕。",
     )
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(
@@ -310,7 +322,12 @@ class BulletinForm(forms.Form):
 
 class SampleForm(forms.Form):
     ratio = forms.DecimalField(
-        label="抽查比例", min_value=0, max_value=1, decimal_places=3, help_text="如 0.3 即 30%"
+        label="抽查比例(%)",
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text="如 30 即抽查达标名单的 30%，不足 1 个按 1 个计。",
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
     )
     minimum_count = forms.IntegerField(label="最少抽查数", min_value=0)
     seed = forms.CharField(
@@ -342,6 +359,9 @@ class SampleForm(forms.Form):
                 raise forms.ValidationError(f"第{number}行：统计用区划代码应为 12 位数字。")
             forced[code] = reason.strip()
         return forced
+
+    def clean_ratio(self):
+        return self.cleaned_data["ratio"] / 100
 
 
 class RecommendationForm(forms.Form):

@@ -27,6 +27,7 @@ urlpatterns = [
         campaigns.campaign_close_self_assessment,
         name="campaign_close_self_assessment",
     ),
+    path("campaigns/<int:campaign_id>/urge/", campaigns.campaign_urge, name="campaign_urge"),
     path(
         "campaigns/<int:campaign_id>/approve/",
         town_review.campaign_approve,
@@ -66,6 +67,16 @@ urlpatterns = [
         name="city_review_conclude",
     ),
     path(
+        "assessments/<int:assessment_id>/town/not-submitted/",
+        town_review.town_assessment_not_submitted,
+        name="town_assessment_not_submitted",
+    ),
+    path(
+        "assessments/<int:assessment_id>/criteria/<int:criterion_id>/keep/",
+        self_assessment.returned_answer_keep,
+        name="returned_answer_keep",
+    ),
+    path(
         "assessments/<int:assessment_id>/town/reopen/",
         town_review.town_assessment_reopen,
         name="town_assessment_reopen",
@@ -89,6 +100,11 @@ urlpatterns = [
         "assessments/<int:assessment_id>/criteria/<int:criterion_id>/evidence/",
         self_assessment.evidence_upload,
         name="evidence_upload",
+    ),
+    path(
+        "assessments/<int:assessment_id>/vetoes/",
+        self_assessment.assessment_vetoes,
+        name="assessment_vetoes",
     ),
     path(
         "assessments/<int:assessment_id>/carry-over/",
@@ -152,6 +168,7 @@ urlpatterns = [
         inspections.order_reopen,
         name="order_reopen",
     ),
+    path("bulletins/", inspections.bulletin_list, name="bulletin_list"),
     path("bulletins/new/", inspections.bulletin_create, name="bulletin_create"),
     path("bulletins/<int:bulletin_id>.pdf", inspections.bulletin_pdf, name="bulletin_pdf"),
     path("city/", city_review.city_overview, name="city_overview"),

@@ -112,6 +112,13 @@ def _judge_threshold(rule, judgement):
     return f"实际{_number(judgement.value)}{rule.unit}，{required}"
 
 
+def threshold_shortfall(rule, value):
+    """Why `value` falls short of a threshold rule, in Chinese, or None when it meets it."""
+    if value is None:
+        return None
+    return _judge_threshold(rule, Judgement(breached=None, met=None, value=value, score=None))
+
+
 def _judge_score(rule, judgement):
     if judgement is None or judgement.score is None:
         return "未评分", Decimal(0)

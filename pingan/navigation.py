@@ -30,8 +30,8 @@ def navigation(request):
     if user.has_perm("assessments.list_inspections"):
         items.append(("抽查检查", reverse("assessments:inspection_list")))
     items.append(("限期整改", reverse("assessments:order_list")))
-    if user.has_perm("assessments.issue_bulletin"):
-        items.append(("重点通报", reverse("assessments:bulletin_create")))
+    if user.has_perm("assessments.list_inspections"):
+        items.append(("通报和推荐名单", reverse("assessments:bulletin_list")))
     if user.has_perm("assessments.list_incidents"):
         items.append(("案事件登记", reverse("assessments:incident_list")))
     items.append(("称号", reverse("assessments:title_list")))

@@ -55,7 +55,7 @@ def run_town_year(campaign, people, short_of_cameras=(), secretaries=None):
             findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
         )
         services.conclude_town_assessment(actor=town, assessment_id=assessment.pk)
-    services.close_self_assessment(actor=town, campaign_id=campaign.pk)
+    services.close_self_assessment(actor=town, campaign_id=campaign.pk, reason="各村(社区)均已提交")
     services.approve_campaign(actor=people["town_leading_group"], campaign_id=campaign.pk)
     passed = campaign.assessments.filter(result_passed=True).count()
     services.save_pass_list(

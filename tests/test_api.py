@@ -195,7 +195,12 @@ def test_the_whole_year_through_the_api_each_write_refused_to_every_other_role(
     concluded = write(clients, "town_office", f"assessments/{own.pk}/conclude-town/")
     assert concluded["town_passed"] is True and concluded["town_reasons"] == []
 
-    write(clients, "town_office", f"campaigns/{campaign.pk}/close-self-assessment/")
+    write(
+        clients,
+        "town_office",
+        f"campaigns/{campaign.pk}/close-self-assessment/",
+        {"reason": "各村(社区)均已提交"},
+    )
     approved = write(
         clients, "town_leading_group", f"campaigns/{campaign.pk}/approve/", {"reason": "审定"}
     )

@@ -190,6 +190,16 @@ MATRIX = {
         POST_ONLY,
         POST_ONLY,
     ),
+    "assessments:campaign_urge": (
+        url("assessments:campaign_urge", "campaign"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:town_assessment_not_submitted": (
+        url("assessments:town_assessment_not_submitted", "assessment"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
     "assessments:campaign_approve": (
         url("assessments:campaign_approve", "campaign"),
         (302, 403, 403, 200, 403, 403, 200),
@@ -255,6 +265,16 @@ MATRIX = {
         url("assessments:assessment_criterion", "assessment", "criterion"),
         ALL,
         OTHER,
+    ),
+    "assessments:assessment_vetoes": (
+        url("assessments:assessment_vetoes", "assessment"),
+        (302, 200, 403, 403, 403, 403, 200),
+        OTHER,
+    ),
+    "assessments:returned_answer_keep": (
+        url("assessments:returned_answer_keep", "assessment", "criterion"),
+        POST_ONLY,
+        POST_ONLY,
     ),
     "assessments:evidence_upload": (
         url("assessments:evidence_upload", "assessment", "criterion"),
@@ -340,6 +360,7 @@ MATRIX = {
     "assessments:order_accept": (url("assessments:order_accept", "order"), POST_ONLY, POST_ONLY),
     "assessments:order_reopen": (url("assessments:order_reopen", "order"), POST_ONLY, POST_ONLY),
     "assessments:order_notice_pdf": (url("assessments:order_notice_pdf", "order"), ALL, OTHER),
+    "assessments:bulletin_list": (fixed("assessments:bulletin_list"), REGIONAL, None),
     "assessments:bulletin_create": (fixed("assessments:bulletin_create"), TOWN_OFFICE, None),
     "assessments:bulletin_pdf": (url("assessments:bulletin_pdf", "bulletin"), ALL, OTHER),
     "assessments:city_overview": (fixed("assessments:city_overview"), REGIONAL, None),

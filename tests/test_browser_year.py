@@ -3,6 +3,8 @@
 import os
 import re
 import subprocess
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,10 +12,10 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments import services
-from assessments.models import Answer, Campaign, Finding, Title
+from assessments.models import Answer, Assessment, Campaign, Finding, Title
 from assessments.selectors import criteria_of
 from tests import files
-from tests.helpers import answer_everything, secretary_of
+from tests.helpers import answer_everything, run_town_year, secretary_of
 
 PASSWORD = "correct-horse-battery"
 PHONE = {"width": 375, "height": 812}
@@ -106,6 +108,9 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     expect(page.get_by_text("已答 22 / 22 条")).to_be_visible()
     accessible(page)
     page.get_by_role("button", name="提交自评").click()
+    expect(page.get_by_role("heading", name="请确认：提交2024年度自评")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="确认提交").click()
     expect(page.get_by_text("自评已提交")).to_be_visible()
     snap(page, "phone-secretary-submitted", tmp_path)
     phone.close()
@@ -140,6 +145,9 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     page.goto(f"{server}/campaigns/{campaign.pk}/")
     accessible(page)
     page.get_by_role("button", name="结束自评，进入镇级考核").click()
+    accessible(page)
+    page.get_by_label("提前结束自评的原因(必填)").fill("各村(社区)均已提交")
+    page.get_by_role("button", name="确认结束自评").click()
     expect(page.get_by_text("已结束自评阶段")).to_be_visible()
 
     leader = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
@@ -147,6 +155,9 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     leader.goto(f"{server}/campaigns/{campaign.pk}/approve/")
     accessible(leader)
     leader.get_by_role("button", name="审定", exact=True).click()
+    expect(leader.get_by_text("此操作不能撤销")).to_be_visible()
+    accessible(leader)
+    leader.get_by_role("button", name="确认审定").click()
     expect(leader.get_by_text("考评结果已审定")).to_be_visible()
 
     page.goto(f"{server}/campaigns/{campaign.pk}/pass-list/")
@@ -162,6 +173,7 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
     assert "Noto-Serif-SC" in fonts.stdout and " yes " in fonts.stdout
     page.get_by_role("button", name="报市委平安办备案").click()
+    page.get_by_role("button", name="确认报备").click()
     expect(page.get_by_text("名单已锁定")).to_be_visible()
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.FILED
 
@@ -192,7 +204,8 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
         )
     city.goto(f"{server}/campaigns/{campaign.pk}/review/")
     city.get_by_role("button", name="结束市级复核").click()
-    expect(city.get_by_text("市级复核已结束")).to_be_visible()
+    city.get_by_role("button", name="确认结束市级复核").click()
+    expect(city.get_by_text("市级复核已结束。")).to_be_visible()
     assert Title.objects.filter(village=xingou, status="valid").count() == 1
 
     page.goto(f"{server}/incidents/new/")
@@ -202,6 +215,9 @@ def test_the_whole_year(browser, live_server, people, year, xingou, cuiwang, tmp
     page.get_by_label("发生日期").fill("2024-10-01")
     page.get_by_label("简要案情").fill("一起命案")
     page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.get_by_text("将被撤销的称号")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="确认登记并撤销称号").click()
     expect(page.get_by_text("已即时撤销称号 1 个")).to_be_visible()
     assert Title.objects.get(village=xingou).status == "revoked"
 
@@ -304,3 +320,138 @@ def test_answers_typed_while_offline_reach_the_server_when_the_signal_returns(
         page.wait_for_timeout(100)
     assert page.evaluate(unsent) == []
     phone.close()
+
+
+def test_returned_items_are_answered_one_by_one_on_the_phone(
+    browser, live_server, people, campaign, xingou, tmp_path
+):
+    mine = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], mine)
+    services.submit_assessment(actor=people["secretary"], assessment_id=mine.pk)
+    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    publicity = campaign.standard.criteria.get(key="publicity")
+    services.return_assessment(
+        actor=people["town_office"],
+        assessment_id=mine.pk,
+        comments={cameras.pk: "探头数量与台账不符", publicity.pk: "宣传栏照片不清晰"},
+        general_reason="请逐项核对",
+    )
+    page = browser.new_context(viewport=PHONE, locale="zh-CN", bypass_csp=True).new_page()
+    sign_in(page, live_server.url, people["secretary"])
+    expect(page.get_by_text("镇平安办退回了 2 个条目，并附整体意见：请逐项核对")).to_be_visible()
+    expect(page.get_by_text("各项已填写完整，可以提交")).to_have_count(0)
+    accessible(page)
+    page.get_by_role("link", name="继续填报").click()
+    expect(page.get_by_text("尚有 2 个退回条目待处理")).to_be_visible()
+    page.get_by_role("button", name="提交自评").click()
+    expect(page.get_by_text("须修改后保存，或确认无需修改并说明理由").first).to_be_visible()
+    assert Assessment.objects.get(pk=mine.pk).status == "returned"
+
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{cameras.pk}/")
+    expect(page.get_by_text("探头数量与台账不符")).to_be_visible()
+    page.get_by_label(re.compile("实际数量")).fill("7")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存并继续").click()
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{publicity.pk}/")
+    accessible(page)
+    page.get_by_label("确认无需修改的理由").fill("照片为原图，宣传栏现状如此")
+    page.get_by_role("button", name="确认无需修改").click()
+    expect(page.get_by_text("已确认无需修改")).to_be_visible()
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/")
+    expect(page.get_by_text("退回的条目均已处理，可以重新提交")).to_be_visible()
+    page.get_by_role("button", name="提交自评").click()
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.get_by_text("自评已提交")).to_be_visible()
+    snap(page, "phone-secretary-resubmitted", tmp_path)
+
+
+def test_closing_early_asks_why_and_an_absent_village_is_concluded_from_the_board(
+    browser, live_server, people, campaign, xingou, cuiwang
+):
+    server = live_server.url
+    page = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
+    sign_in(page, server, people["town_office"])
+    page.goto(f"{server}/campaigns/{campaign.pk}/")
+    page.get_by_role("button", name="结束自评，进入镇级考核").click()
+    expect(page.get_by_text("尚未提交自评的村(社区)(17 个)")).to_be_visible()
+    expect(page.get_by_text("此操作不能撤销")).to_be_visible()
+    accessible(page)
+    page.get_by_label("提前结束自评的原因(必填)").fill("县里要求提前上报")
+    page.get_by_role("button", name="确认结束自评").click()
+    expect(page.get_by_text("已结束自评阶段")).to_be_visible()
+    Campaign.objects.filter(pk=campaign.pk).update(self_assessment_due=date(2024, 6, 30))
+
+    page.get_by_role("link", name="未提交", exact=True).click()
+    row = page.locator("tr", has_text="崔王村")
+    row.get_by_role("button", name="认定未按期提交").click()
+    expect(page.get_by_text("可在该村(社区)的镇级考核页“重新考核”")).to_be_visible()
+    page.get_by_role("button", name="确认认定").click()
+    expect(page.get_by_text("已认定崔王村未按期提交自评")).to_be_visible()
+    accessible(page)
+    absent = campaign.assessments.get(village=cuiwang)
+    assert (absent.status, absent.town_reasons) == ("town_assessed", ["未按期提交自评"])
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", bypass_csp=True).new_page()
+    sign_in(phone, server, people["secretary"])
+    expect(phone.get_by_text("仍可提交，记为逾期提交").first).to_be_visible()
+    accessible(phone)
+
+
+def test_concluding_too_early_marks_the_rows_on_the_page(
+    browser, live_server, people, campaign, xingou
+):
+    mine = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], mine)
+    services.submit_assessment(actor=people["secretary"], assessment_id=mine.pk)
+    page = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
+    sign_in(page, live_server.url, people["town_office"])
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/town/")
+    page.get_by_role("button", name="完成镇级考核").click()
+    expect(page.get_by_text("尚有 22 条未镇级考核，已在下方标出")).to_be_visible()
+    expect(page.get_by_role("heading", name="操作未完成")).to_have_count(0)
+    expect(page.locator("tr.unassessed")).to_have_count(22)
+    accessible(page)
+
+
+def test_the_year_reaches_naming_after_the_city_closes_early(
+    browser, live_server, people, campaign, xingou
+):
+    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+    run_town_year(campaign, people, secretaries={xingou.pk: people["secretary"]})
+    sample = services.draw_sample(
+        actor=people["city_office"],
+        campaign_id=campaign.pk,
+        ratio=Decimal("0.3"),
+        minimum_count=3,
+        forced={xingou.code: "典型"},
+        seed="2024",
+    )
+    judged = [c for c in criteria_of(campaign.standard) if c.is_judged]
+    for entry in sample.entries.all():
+        services.save_findings(
+            actor=people["city_office"],
+            assessment_id=entry.assessment.pk,
+            findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+            stage=Finding.Stage.CITY,
+        )
+        services.conclude_city_review(
+            actor=people["city_office"], assessment_id=entry.assessment.pk
+        )
+    server = live_server.url
+    city = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
+    sign_in(city, server, people["city_office"])
+    city.goto(f"{server}/campaigns/{campaign.pk}/review/")
+    city.get_by_role("button", name="结束市级复核").click()
+    expect(city.get_by_text("新沟村：镇平安办尚未准备示范村推荐考评")).to_be_visible()
+    expect(city.get_by_text("直到印发本年度示范村推荐名单").first).to_be_visible()
+    accessible(city)
+    city.get_by_role("button", name="确认结束市级复核").click()
+    expect(city.get_by_text("市级复核已结束。")).to_be_visible()
+
+    town = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
+    sign_in(town, server, people["town_office"])
+    town.goto(f"{server}/campaigns/{campaign.pk}/review/")
+    town.locator("li", has_text="新沟村").get_by_role("button", name="准备示范村推荐考评").click()
+    expect(town.get_by_text("已为新沟村建立示范村推荐考评")).to_be_visible()
+    expect(town.get_by_role("heading", name=re.compile("示范村\\(社区\\)推荐考评"))).to_be_visible()
+    accessible(town)

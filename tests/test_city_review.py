@@ -248,13 +248,17 @@ def test_sample_pdf_prints_seed_and_method(client, filed, people):
 def test_draw_through_the_page(client, filed, people):
     client.force_login(people["city_office"])
     page = client.get(reverse("assessments:campaign_review", args=[filed.pk]))
-    assert page.context["form"].initial["ratio"] == Decimal("0.300")
+    assert page.context["form"].initial["ratio"] == "30"
+    assert "抽查比例(%)" in page.text
     response = client.post(
         reverse("assessments:sample_draw", args=[filed.pk]),
-        {"ratio": "0.3", "minimum_count": "3", "seed": "", "forced": "", "reason": ""},
+        {"ratio": "30", "minimum_count": "3", "seed": "", "forced": "", "reason": ""},
     )
     assert response.status_code == 302
     sample = Sample.objects.get()
+    assert sample.ratio == Decimal("0.3") and sample.ratio_percent == "30%"
+    shown = client.get(reverse("assessments:campaign_review", args=[filed.pk])).text
+    assert "比例 30%" in shown and "任何人用同一种子" in shown and "random.Random" in shown
     assert sample.entries.count() == 5
     assert len(sample.seed) == 16
 
@@ -294,9 +298,9 @@ def test_candidacy_review_and_recommendation(client, filed, people):
         },
     )
     recommendation = Recommendation.objects.get()
-    assert response["Location"] == reverse(
-        "assessments:recommendation_pdf", args=[recommendation.recommendation_list.pk]
-    )
+    assert response["Location"] == reverse("assessments:bulletin_list")
+    pdf = reverse("assessments:recommendation_pdf", args=[recommendation.recommendation_list.pk])
+    assert pdf in client.get(response["Location"]).text
     text = (
         "".join(
             p.extract_text() for p in PdfReader(recommendation.recommendation_list.pdf.path).pages
@@ -366,3 +370,72 @@ def test_the_recommendation_deadline_follows_the_town_assessment(people, standar
             city_review_due=date(2030, 9, 30),
             recommendation_due=date(2030, 7, 1),
         )
+
+
+def recommend(people, candidacy, number="天平安组〔2024〕3号"):
+    return services.issue_recommendations(
+        actor=people["city_office"],
+        city=Region.objects.get(code="429006"),
+        year=2024,
+        document_number=number,
+        title="关于推荐2024年度平安湖北建设示范村(社区)的报告",
+        body="省委平安办：\n现将推荐名单报上。",
+        issuer="市委平安天门建设领导小组",
+        issued_on=date(2024, 12, 28),
+        picks=[(candidacy.pk, "成效突出")],
+    )
+
+
+def test_closing_the_re_review_lists_the_open_candidacies_and_leaves_them_open(
+    client, filed, people
+):
+    sample = draw(people, filed)
+    for entry in sample.entries.all():
+        re_review(people, entry.assessment)
+    passers = [e.assessment for e in sample.entries.order_by("position")]
+    prepared = services.start_candidacy(actor=people["town_office"], assessment_id=passers[0].pk)
+
+    client.force_login(people["city_office"])
+    close = reverse("assessments:campaign_close_city_review", args=[filed.pk])
+    question = client.post(close)
+    assert "尚未完成的示范村推荐考评" in question.text
+    assert f"{passers[0].village.name}：镇平安办尚未提交示范村推荐考评" in question.text
+    assert f"{passers[1].village.name}：镇平安办尚未准备示范村推荐考评" in question.text
+    assert "直到印发本年度示范村推荐名单" in question.text
+    assert Campaign.objects.get(pk=filed.pk).status == Campaign.Status.CITY_REVIEW
+    client.post(close, {"confirmed": "yes"})
+    assert Campaign.objects.get(pk=filed.pk).status == Campaign.Status.CLOSED
+
+    client.force_login(people["town_office"])
+    review_page = client.get(reverse("assessments:campaign_review", args=[filed.pk]))
+    assert review_page.context["can_prepare"] and "准备示范村推荐考评" in review_page.text
+    late = services.start_candidacy(actor=people["town_office"], assessment_id=passers[1].pk)
+    answer_everything(people["town_office"], prepared)
+    services.submit_assessment(actor=people["town_office"], assessment_id=prepared.pk)
+    assert re_review(people, prepared).city_passed is True
+
+    recommend(people, prepared)
+    with pytest.raises(InvalidTransition, match="推荐名单已印发"):
+        services.start_candidacy(actor=people["town_office"], assessment_id=passers[2].pk)
+    with pytest.raises(InvalidTransition, match="推荐名单已印发"):
+        answer_everything(people["town_office"], late)
+    assert not Assessment.objects.filter(
+        campaign=filed, village=passers[2].village, kind="demonstration"
+    ).exists()
+
+
+def test_a_redraw_asks_first_and_is_offered_only_before_any_re_review(client, filed, people):
+    first = draw(people, filed)
+    client.force_login(people["city_office"])
+    page = client.get(reverse("assessments:campaign_review", args=[filed.pk])).text
+    assert "重新抽取(抽查名单有误时" in page
+    fields = {"ratio": "40", "minimum_count": "3", "seed": "另一个", "forced": "", "reason": "漏报"}
+    question = client.post(reverse("assessments:sample_draw", args=[filed.pk]), fields)
+    assert f"现抽查名单(种子 {first.seed}" in question.text and "作废，留档备查" in question.text
+    assert Sample.objects.get(is_current=True) == first
+    client.post(reverse("assessments:sample_draw", args=[filed.pk]), {**fields, "confirmed": "yes"})
+    redrawn = Sample.objects.get(is_current=True)
+    assert redrawn != first and redrawn.seed == "另一个"
+    re_review(people, redrawn.entries.first().assessment)
+    page = client.get(reverse("assessments:campaign_review", args=[filed.pk])).text
+    assert "重新抽取(抽查名单有误时" not in page and "重新抽取原因：漏报" in page

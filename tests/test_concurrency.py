@@ -90,7 +90,9 @@ def assess_all(campaign, people):
             findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
         )
         services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
-    services.close_self_assessment(actor=people["town_office"], campaign_id=campaign.pk)
+    services.close_self_assessment(
+        actor=people["town_office"], campaign_id=campaign.pk, reason="各村(社区)均已提交"
+    )
 
 
 def test_two_leaders_approving_at_once(town_year):

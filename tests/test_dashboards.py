@@ -197,7 +197,7 @@ def test_secretary_home_lists_the_tasks(client, campaign, people, xingou):
     page = client.get(reverse("home"))
     assert page.context["tasks"][0] == "尚未填写或上传创建方案。"
     assert len(page.context["tasks"]) == 1 + 22 + 1
-    assert "继续填报" in page.content.decode()
+    assert "开始填报" in page.content.decode()
 
 
 def test_town_dashboard_is_out_of_reach_of_another_town(client, campaign, people, wangchang):
@@ -230,8 +230,9 @@ PAGES = {
     "campaign_review": (
         "city_office",
         lambda c: reverse("assessments:campaign_review", args=[c.pk]),
-        17,
+        18,
     ),
+    "bulletin_list": ("town_office", lambda c: reverse("assessments:bulletin_list"), 12),
     "village_list": ("town_office", lambda c: reverse("villages:list"), 12),
     "order_list": ("town_office", lambda c: reverse("assessments:order_list"), 10),
     "incident_list": ("town_office", lambda c: reverse("assessments:incident_list"), 10),
@@ -280,3 +281,17 @@ def test_pages_run_a_fixed_number_of_queries(
         response = client.get(url(campaign))
     assert response.status_code == 200
     assert campaign.assessments.count() == size
+
+
+def test_the_leaders_home_shows_an_approval_waiting(client, campaign, people, wangchang):
+    client.force_login(people["town_leading_group"])
+    home = reverse("assessments:town_dashboard", args=[wangchang.pk])
+    assert "待审定" not in client.get(home).text
+    services.close_self_assessment(
+        actor=people["town_office"], campaign_id=campaign.pk, reason="到期"
+    )
+    page = client.get(home).text
+    assert "待审定：2024年度考评结果" in page and "镇级考核已完成 0 / 17 个村(社区)" in page
+    assert reverse("assessments:campaign_approve", args=[campaign.pk]) in page
+    client.force_login(people["town_office"])
+    assert "待审定" not in client.get(home).text

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import (
+    Assessment,
     Bulletin,
     Criterion,
     Evidence,
@@ -213,24 +214,31 @@ def test_bulletin_names_laggards_with_their_open_orders(client, people, xingou, 
     client.force_login(people["town_office"])
     page = client.get(reverse("assessments:bulletin_create"))
     assert page.context["notes"][str(xingou.pk)] == ["逾期未整改 1 项"]
+    fields = {
+        "document_number": "汪发〔2024〕15号",
+        "title": "关于平安村(社区)创建工作进展情况的通报",
+        "body": "各村(社区)党支部：\n现将有关情况通报如下。",
+        "issuer": "中共汪场镇委员会",
+        "issued_on": TODAY.isoformat(),
+    }
+    refused = client.post(
+        reverse("assessments:bulletin_create"), {**fields, "villages": [xingou.pk, cuiwang.pk]}
+    )
+    assert refused.status_code == 400
+    assert "既无考评问题也无未完成的整改事项" in refused.text and "崔王村" in refused.text
+    assert not Bulletin.objects.exists()
     response = client.post(
-        reverse("assessments:bulletin_create"),
-        {
-            "document_number": "汪发〔2024〕15号",
-            "title": "关于平安村(社区)创建工作进展情况的通报",
-            "body": "各村(社区)党支部：\n现将有关情况通报如下。",
-            "issuer": "中共汪场镇委员会",
-            "issued_on": TODAY.isoformat(),
-            "villages": [xingou.pk, cuiwang.pk],
-        },
+        reverse("assessments:bulletin_create"), {**fields, "villages": [xingou.pk]}
     )
     bulletin = Bulletin.objects.get()
-    assert response["Location"] == reverse("assessments:bulletin_pdf", args=[bulletin.pk])
+    assert response["Location"] == reverse("assessments:bulletin_list")
+    listed = client.get(response["Location"]).text
+    assert "汪发〔2024〕15号" in listed
+    assert reverse("assessments:bulletin_pdf", args=[bulletin.pk]) in listed
     text = "".join(p.extract_text() for p in PdfReader(bulletin.pdf.path).pages)
     compact = text.replace(" ", "").replace("\n", "")
     assert "汪发〔2024〕15号" in compact
     assert "新沟村" in compact and "仅3个探头接入综治中心" in compact and "逾期未整改" in compact
-    assert "崔王村" in compact
     assert "别台村" not in compact
 
 
@@ -263,3 +271,51 @@ def test_bulletin_refuses_another_towns_village(people, wangchang, criteria):
             issued_on=TODAY,
             villages=[],
         )
+
+
+def test_a_bulletin_lists_why_each_village_is_named(people, campaign, xingou, cuiwang, criteria):
+    Assessment.objects.filter(campaign=campaign, village=cuiwang).update(
+        due_date=TODAY - timedelta(days=5)
+    )
+    Assessment.objects.filter(campaign=campaign, village=xingou).update(
+        status=Assessment.Status.TOWN_ASSESSED,
+        town_passed=False,
+        town_reasons=["五(2) 高清探头：实际3个，要求不少于5个"],
+    )
+    bulletin = services.issue_bulletin(
+        actor=people["town_office"],
+        town=xingou.town,
+        document_number="汪发〔2024〕17号",
+        title="关于平安村(社区)创建工作进展情况的通报",
+        body="各村(社区)党支部：\n请对照附件所列问题整改。",
+        issuer="中共汪场镇委员会",
+        issued_on=TODAY,
+        villages=[xingou, cuiwang],
+    )
+    text = "".join(p.extract_text() for p in PdfReader(bulletin.pdf.path).pages)
+    compact = text.replace(" ", "").replace("\n", "")
+    assert "2024年度镇级考核不达标：五(2)高清探头：实际3个，要求不少于5个" in compact
+    assert "2024年度自评逾期未提交" in compact
+    assert "无未完成的整改事项" not in compact
+
+
+def test_the_bulletin_list_finds_every_issued_document_again(client, people, xingou, criteria):
+    inspect(people, xingou, criteria)
+    bulletin = services.issue_bulletin(
+        actor=people["town_office"],
+        town=xingou.town,
+        document_number="汪发〔2024〕18号",
+        title="重点通报",
+        body="各村(社区)党支部：\n请整改。",
+        issuer="中共汪场镇委员会",
+        issued_on=TODAY,
+        villages=[xingou],
+    )
+    for role in ["town_office", "city_office", "province_office"]:
+        client.force_login(people[role])
+        page = client.get(reverse("assessments:bulletin_list"))
+        assert page.status_code == 200
+        assert "汪发〔2024〕18号" in page.text and "新沟村" in page.text
+        assert reverse("assessments:bulletin_pdf", args=[bulletin.pk]) in page.text
+    client.force_login(people["secretary"])
+    assert client.get(reverse("assessments:bulletin_list")).status_code == 403

@@ -69,7 +69,12 @@ def test_whole_self_assessment_through_the_pages(client, people, assessment, xin
 
     overview = client.get(url("assessment_detail", assessment.pk))
     assert overview.context["answered"] == overview.context["judged"] == 22
-    response = client.post(url("assessment_submit", assessment.pk), follow=True)
+    question = client.post(url("assessment_submit", assessment.pk))
+    assert "请确认：提交2024年度自评" in question.text and "联系镇平安办退回" in question.text
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.IN_PROGRESS
+    response = client.post(
+        url("assessment_submit", assessment.pk), {"confirmed": "yes"}, follow=True
+    )
     assert "自评已提交" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
@@ -89,7 +94,7 @@ def test_whole_self_assessment_through_the_pages(client, people, assessment, xin
     overview = client.get(url("assessment_detail", assessment.pk)).content.decode()
     assert "探头接入截图不清晰" in overview and "退回修改" in overview
     client.post(url("evidence_upload", assessment.pk, cameras.pk), {"file": jpeg("新截图.jpg")})
-    client.post(url("assessment_submit", assessment.pk))
+    client.post(url("assessment_submit", assessment.pk), {"confirmed": "yes"})
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
 
@@ -300,3 +305,132 @@ def test_overview_queries_are_constant(client, people, assessment, django_assert
     client.force_login(people["secretary"])
     with django_assert_max_num_queries(16):
         client.get(url("assessment_detail", assessment.pk))
+
+
+@pytest.fixture
+def returned(people, assessment):
+    """新沟村 submitted, then returned with two criteria and an overall comment."""
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    cameras = Criterion.objects.get(
+        standard=assessment.standard, key="technical-prevention.cameras"
+    )
+    publicity = Criterion.objects.get(standard=assessment.standard, key="publicity")
+    services.return_assessment(
+        actor=people["town_office"],
+        assessment_id=assessment.pk,
+        comments={cameras.pk: "探头数量与台账不符", publicity.pk: "宣传栏照片不清晰"},
+        general_reason="请逐项核对",
+    )
+    return cameras, publicity
+
+
+def test_each_returned_criterion_is_answered_before_resubmission(
+    client, people, assessment, returned
+):
+    cameras, publicity = returned
+    client.force_login(people["secretary"])
+    home = client.get(reverse("home")).text
+    assert "镇平安办退回了 2 个条目，并附整体意见：请逐项核对" in home
+    assert "各项已填写完整，可以提交" not in home
+    overview = client.get(url("assessment_detail", assessment.pk)).text
+    assert "退回修改 2 个条目" in overview and "尚有 2 个退回条目待处理" in overview
+
+    refused = client.post(url("assessment_submit", assessment.pk), {"confirmed": "yes"})
+    assert refused.status_code == 400
+    assert sum("镇平安办退回的条目" in item for item in refused.context["missing"]) == 2
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.RETURNED
+
+    client.post(url("assessment_criterion", assessment.pk, cameras.pk), {"value": "7"})
+    unnoted = client.post(url("returned_answer_keep", assessment.pk, publicity.pk), {"note": ""})
+    assert unnoted.status_code == 400 and "须说明理由" in unnoted.text
+    client.post(
+        url("returned_answer_keep", assessment.pk, publicity.pk), {"note": "照片为原图，现状如此"}
+    )
+    comments = {
+        c.criterion_id: c for c in AssessmentEvent.objects.get(action="returned").comments.all()
+    }
+    assert comments[cameras.pk].answered_at and comments[cameras.pk].kept_note == ""
+    assert comments[publicity.pk].kept_note == "照片为原图，现状如此"
+    assert comments[publicity.pk].answered_by == people["secretary"]
+    assert "各项已填写完整，可以提交" in client.get(reverse("home")).text
+
+    client.post(url("assessment_submit", assessment.pk), {"confirmed": "yes"})
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.SUBMITTED
+
+
+def test_a_criterion_that_was_not_returned_cannot_be_kept(people, assessment, returned):
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    with pytest.raises(InvalidTransition, match="没有待处理的退回意见"):
+        services.keep_returned_answer(
+            actor=people["secretary"], assessment_id=assessment.pk, criterion_id=veto.pk, note="无"
+        )
+
+
+def test_the_veto_items_are_confirmed_on_one_page_each_as_its_own_answer(
+    client, people, assessment
+):
+    vetoes = list(criteria(assessment, Criterion.Kind.VETO))
+    first = vetoes[0]
+    services.save_answer(
+        actor=people["secretary"],
+        assessment_id=assessment.pk,
+        criterion_id=first.pk,
+        veto_occurred=True,
+        narrative="3月发生一起命案",
+    )
+    client.force_login(people["secretary"])
+    overview = client.get(url("assessment_detail", assessment.pk)).text
+    assert f"一次确认一票否决事项({len(vetoes) - 1} 项待填)" in overview
+    page = client.get(url("assessment_vetoes", assessment.pk))
+    assert f'name="veto_{first.pk}"' not in page.text
+    assert sum(row["open"] for row in page.context["rows"]) == len(vetoes) - 1
+    response = client.post(
+        url("assessment_vetoes", assessment.pk),
+        {f"veto_{c.pk}": "not_occurred" for c in vetoes[1:]},
+        follow=True,
+    )
+    assert f"已确认 {len(vetoes) - 1} 项未发生" in response.text
+    answers = Answer.objects.filter(assessment=assessment, criterion__in=vetoes)
+    assert answers.count() == len(vetoes)
+    assert answers.get(criterion=first).veto_occurred is True
+    assert set(answers.exclude(criterion=first).values_list("veto_occurred", "version")) == {
+        (False, 1)
+    }
+
+
+def test_the_veto_page_refuses_an_item_that_is_not_a_veto(people, assessment):
+    cameras = Criterion.objects.get(
+        standard=assessment.standard, key="technical-prevention.cameras"
+    )
+    with pytest.raises(InvalidInput, match="一票否决事项"):
+        services.confirm_vetoes_not_occurred(
+            actor=people["secretary"], assessment_id=assessment.pk, criterion_ids=[cameras.pk]
+        )
+    assert not Answer.objects.exists()
+
+
+def test_a_criterion_page_reads_as_the_secretary_expects(client, people, assessment):
+    cameras = Criterion.objects.get(
+        standard=assessment.standard, key="technical-prevention.cameras"
+    )
+    judged = list(
+        Criterion.objects.filter(standard=assessment.standard)
+        .exclude(kind="group")
+        .order_by("order", "id")
+    )
+    client.force_login(people["secretary"])
+    page = client.get(url("assessment_criterion", assessment.pk, cameras.pk)).text
+    assert f"第 {judged.index(cameras) + 1}/22 项" in page
+    assert "Base version" not in page
+    assert "要求不少于5个" in page
+    assert page.index('action="' + url("evidence_upload", assessment.pk, cameras.pk)) < page.index(
+        "保存并继续"
+    )
+    short = client.post(
+        url("assessment_criterion", assessment.pk, cameras.pk), {"value": "3"}, follow=True
+    )
+    assert "实际3个，要求不少于5个，本条目不达标" in short.text
+    Answer.objects.filter(assessment=assessment, criterion=cameras).update(value=Decimal("8.00"))
+    again = client.get(url("assessment_criterion", assessment.pk, cameras.pk)).text
+    assert 'value="8"' in again and "8.00" not in again

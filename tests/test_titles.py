@@ -381,17 +381,21 @@ def test_all_certificates_at_once(client, named, people):
 
 def test_incident_through_the_page_announces_revocations(client, named, people, xingou):
     client.force_login(people["town_office"])
-    response = client.post(
-        reverse("assessments:incident_create"),
-        {
-            "village": xingou.pk,
-            "category": homicide().pk,
-            "occurred_on": "2024-11-05",
-            "description": "命案",
-            "case_number": "",
-        },
-        follow=True,
-    )
+    incident = {
+        "village": xingou.pk,
+        "category": homicide().pk,
+        "occurred_on": "2024-11-05",
+        "description": "命案",
+        "case_number": "",
+    }
+    url = reverse("assessments:incident_create")
+    question = client.post(url, incident).text
+    assert "请确认：登记新沟村的命案并撤销称号" in question
+    assert "2024年度平安村(社区)" in question and "2024—2025年度平安湖北建设示范村" in question
+    assert "此操作不能撤销" not in question and "更正" in question
+    assert not Incident.objects.exists()
+    assert Title.objects.filter(village=xingou, status="valid").count() == 2
+    response = client.post(url, {**incident, "confirmed": "yes"}, follow=True)
     page = response.content.decode()
     assert "已即时撤销称号 2 个" in page
     assert "近30日因案事件即时撤销称号 2 个" in page
@@ -481,7 +485,7 @@ def test_a_veto_after_the_re_review_is_shown_with_its_reason(client, reviewed, p
     client.force_login(people["secretary"])
     page = client.get(reverse("home"), follow=True).text
     veto = "一(1) 无命案发生：一票否决：考评期内发生该类案事件"
-    assert f"2024年度</a>：不达标（{veto}），市级复核不合格（{veto}）" in page
+    assert f"年度结果：不达标（{veto}），市级复核不合格（{veto}）" in page
 
 
 def test_result_sentences_in_order():

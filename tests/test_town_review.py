@@ -2,7 +2,7 @@
 
 import io
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -16,6 +16,7 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    Bulletin,
     Campaign,
     Criterion,
     Finding,
@@ -27,7 +28,7 @@ from assessments.verdict import evaluate
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from pingan.pdf import FONT_DIRECTORY
 from tests.factories import user_with_role
-from tests.helpers import answer_everything
+from tests.helpers import answer_everything, new_campaign
 from villages.models import Membership, Village
 
 # Villages the town finds short: fewer cameras than the standard asks, or a declared veto.
@@ -139,7 +140,7 @@ def test_town_can_overrule_the_village(submitted, people, xingou):
 
 def test_conclusion_needs_every_finding(submitted, people, xingou):
     assessment = submitted.assessments.get(village=xingou)
-    with pytest.raises(InvalidInput, match="尚未考核"):
+    with pytest.raises(InvalidInput, match="未考核"):
         services.conclude_town_assessment(actor=people["town_office"], assessment_id=assessment.pk)
 
 
@@ -192,10 +193,24 @@ def test_whole_town_year_through_the_pages(client, submitted, people, xingou, pr
     xingou_assessment.refresh_from_db()
     assert xingou_assessment.status == Assessment.Status.RETURNED
     client.force_login(people["secretary"])
-    client.post(reverse("assessments:assessment_submit", args=[xingou_assessment.pk]))
+    submit = reverse("assessments:assessment_submit", args=[xingou_assessment.pk])
+    blocked = client.post(submit)
+    assert blocked.status_code == 400
+    assert any("镇平安办退回的条目" in item for item in blocked.context["missing"])
+    client.post(
+        reverse("assessments:returned_answer_keep", args=[xingou_assessment.pk, publicity.pk]),
+        {"note": "照片已是原图，宣传栏现状如此"},
+    )
+    client.post(submit, {"confirmed": "yes"})
 
     client.force_login(town)
-    client.post(reverse("assessments:campaign_close_self_assessment", args=[submitted.pk]))
+    close = reverse("assessments:campaign_close_self_assessment", args=[submitted.pk])
+    question = client.post(close)
+    assert "请确认：结束2024年度自评" in question.text and "提前结束" in question.text
+    unreasoned = client.post(close, {"confirmed": "yes"})
+    assert unreasoned.status_code == 400 and "须写明原因" in unreasoned.text
+    assert Campaign.objects.get(pk=submitted.pk).status == Campaign.Status.SELF_ASSESSMENT
+    client.post(close, {"confirmed": "yes", "reason": "各村(社区)均已提交"})
     client.force_login(leader)
     refused = client.post(reverse("assessments:campaign_approve", args=[submitted.pk]))
     assert refused.status_code == 409
@@ -214,9 +229,14 @@ def test_whole_town_year_through_the_pages(client, submitted, people, xingou, pr
     preview = client.get(reverse("assessments:campaign_approve", args=[submitted.pk]))
     assert [a.village.name for a in preview.context["failed"]] == ["崔王村", "别台村"]
     assert "实际4个" in preview.content.decode()
-    response = client.post(reverse("assessments:campaign_approve", args=[submitted.pk]))
+    approve = reverse("assessments:campaign_approve", args=[submitted.pk])
+    question = client.post(approve)
+    assert "15 个村(社区)年度考评结果确定为“达标”，2 个确定为“不达标”" in question.text
+    assert "此操作不能撤销" in question.text and "崔王村" in question.text
+    assert Campaign.objects.get(pk=submitted.pk).status == Campaign.Status.TOWN_ASSESSMENT
+    response = client.post(approve, {"confirmed": "yes"})
     assert response.status_code == 302
-    again = client.post(reverse("assessments:campaign_approve", args=[submitted.pk]))
+    again = client.post(approve, {"confirmed": "yes"})
     assert again.status_code == 409 and "不能重复审定" in again.content.decode()
     assert AssessmentEvent.objects.filter(action="approved").count() == 17
     results = dict(submitted.assessments.values_list("village__name", "result_passed"))
@@ -248,7 +268,11 @@ def test_whole_town_year_through_the_pages(client, submitted, people, xingou, pr
         },
     )
     assert client.get(reverse("assessments:pass_list_pdf", args=[submitted.pk])).status_code == 200
-    client.post(reverse("assessments:campaign_file", args=[submitted.pk]))
+    question = client.post(reverse("assessments:campaign_file", args=[submitted.pk]))
+    assert "请确认：报市委平安办备案：汪发〔2024〕12号" in question.text
+    assert "15 个达标村(社区)锁定" in question.text
+    assert Campaign.objects.get(pk=submitted.pk).status == Campaign.Status.APPROVED
+    client.post(reverse("assessments:campaign_file", args=[submitted.pk]), {"confirmed": "yes"})
     campaign = Campaign.objects.get(pk=submitted.pk)
     assert campaign.status == Campaign.Status.FILED
     pass_list = PassList.objects.get(campaign=campaign)
@@ -287,7 +311,9 @@ def test_whole_town_year_through_the_pages(client, submitted, people, xingou, pr
 def filed(submitted, people):
     town = people["town_office"]
     assess_all(submitted, town)
-    services.close_self_assessment(actor=town, campaign_id=submitted.pk)
+    services.close_self_assessment(
+        actor=town, campaign_id=submitted.pk, reason="各村(社区)均已提交"
+    )
     services.approve_campaign(actor=people["town_leading_group"], campaign_id=submitted.pk)
     services.save_pass_list(
         actor=town,
@@ -337,7 +363,9 @@ def test_filing_twice_is_refused(filed, people):
 
 def test_approval_is_the_leading_groups(submitted, people):
     assess_all(submitted, people["town_office"])
-    services.close_self_assessment(actor=people["town_office"], campaign_id=submitted.pk)
+    services.close_self_assessment(
+        actor=people["town_office"], campaign_id=submitted.pk, reason="各村(社区)均已提交"
+    )
     with pytest.raises(NotPermitted):
         services.approve_campaign(actor=people["town_office"], campaign_id=submitted.pk)
     assert not submitted.assessments.filter(status="approved").exists()
@@ -345,7 +373,9 @@ def test_approval_is_the_leading_groups(submitted, people):
 
 def test_nothing_changes_after_approval(submitted, people, xingou):
     assess_all(submitted, people["town_office"])
-    services.close_self_assessment(actor=people["town_office"], campaign_id=submitted.pk)
+    services.close_self_assessment(
+        actor=people["town_office"], campaign_id=submitted.pk, reason="各村(社区)均已提交"
+    )
     services.approve_campaign(actor=people["town_leading_group"], campaign_id=submitted.pk)
     assessment = submitted.assessments.get(village=xingou)
     with pytest.raises(InvalidTransition):
@@ -401,3 +431,134 @@ def test_the_register_shows_the_secretary_and_the_cameras_the_town_confirmed(
     Village.objects.filter(pk=xingou.pk).update(camera_count=9)
     detail = client.get(reverse("villages:detail", args=[xingou.pk])).text
     assert "9 个" in detail and "镇级考核核定" not in detail
+
+
+@pytest.fixture
+def year_2025(people, standards, wangchang):
+    """A fresh year whose self-assessment deadline (2025年6月30日) has passed; nobody has
+    submitted."""
+    draft = new_campaign(people, wangchang, standards[0], 2025)
+    return services.open_campaign(actor=people["town_office"], campaign_id=draft.pk)
+
+
+def test_a_village_that_never_submitted_is_concluded_as_not_submitted(
+    client, year_2025, people, cuiwang
+):
+    town = people["town_office"]
+    absent = year_2025.assessments.get(village=cuiwang)
+    with pytest.raises(InvalidTransition, match="结束自评"):
+        services.conclude_without_submission(actor=town, assessment_id=absent.pk)
+    services.close_self_assessment(actor=town, campaign_id=year_2025.pk, reason="到期")
+    extended = year_2025.assessments.exclude(pk=absent.pk).first()
+    services.extend_deadline(
+        actor=town,
+        assessment_id=extended.pk,
+        due_date=date.today() + timedelta(days=10),
+        reason="村委换届",
+    )
+    with pytest.raises(InvalidTransition, match="期限届满后"):
+        services.conclude_without_submission(actor=town, assessment_id=extended.pk)
+
+    client.force_login(town)
+    concluded = reverse("assessments:town_assessment_not_submitted", args=[absent.pk])
+    question = client.post(concluded)
+    assert "请确认：认定崔王村未按期提交自评" in question.text and "重新考核" in question.text
+    assert Assessment.objects.get(pk=absent.pk).status == Assessment.Status.NOT_STARTED
+    client.post(concluded, {"confirmed": "yes"})
+    absent.refresh_from_db()
+    assert absent.status == Assessment.Status.TOWN_ASSESSED
+    assert (absent.town_passed, absent.town_reasons) == (False, ["未按期提交自评"])
+    event = absent.events.latest("id")
+    assert (event.from_status, event.to_status, event.actor) == (
+        "not_started",
+        "town_assessed",
+        town,
+    )
+    assert "未按期提交自评" in event.reason
+    with pytest.raises(InvalidTransition, match="没有可退回的内容"):
+        services.return_assessment(
+            actor=town, assessment_id=absent.pk, comments={}, general_reason="x"
+        )
+
+    services.reopen_town_assessment(actor=town, assessment_id=absent.pk, reason="误认定")
+    absent.refresh_from_db()
+    assert absent.status == Assessment.Status.NOT_STARTED and absent.town_passed is None
+    assert absent.is_editable
+
+
+def test_a_return_left_unanswered_is_concluded_too(submitted, people, cuiwang):
+    town = people["town_office"]
+    returned = submitted.assessments.get(village=cuiwang)
+    services.return_assessment(
+        actor=town, assessment_id=returned.pk, comments={}, general_reason="请补充"
+    )
+    services.close_self_assessment(actor=town, campaign_id=submitted.pk, reason="到期")
+    Campaign.objects.filter(pk=submitted.pk).update(self_assessment_due=date(2024, 6, 30))
+    services.conclude_without_submission(actor=town, assessment_id=returned.pk)
+    services.reopen_town_assessment(actor=town, assessment_id=returned.pk, reason="误认定")
+    assert Assessment.objects.get(pk=returned.pk).status == Assessment.Status.RETURNED
+
+
+def test_absence_never_blocks_approval(year_2025, people, xingou):
+    town = people["town_office"]
+    mine = year_2025.assessments.get(village=xingou)
+    answer_everything(people["secretary"], mine)
+    services.submit_assessment(actor=people["secretary"], assessment_id=mine.pk)
+    agree_with_everything(town, mine)
+    services.conclude_town_assessment(actor=town, assessment_id=mine.pk)
+    services.close_self_assessment(actor=town, campaign_id=year_2025.pk, reason="到期")
+    for absent in year_2025.assessments.exclude(pk=mine.pk):
+        services.conclude_without_submission(actor=town, assessment_id=absent.pk)
+    services.approve_campaign(actor=people["town_leading_group"], campaign_id=year_2025.pk)
+    results = dict(year_2025.assessments.values_list("village__name", "result_passed"))
+    assert results.pop("新沟村") is True and set(results.values()) == {False}
+
+
+def test_concluding_too_early_marks_the_rows_on_the_review_page(client, submitted, people, xingou):
+    assessment = submitted.assessments.get(village=xingou)
+    first = Criterion.objects.filter(standard=submitted.standard, kind="veto").first()
+    services.save_finding(
+        actor=people["town_office"], assessment_id=assessment.pk, criterion_id=first.pk, agrees=True
+    )
+    client.force_login(people["town_office"])
+    response = client.post(reverse("assessments:town_assessment_conclude", args=[assessment.pk]))
+    assert response.status_code == 400
+    assert "尚有 21 条未镇级考核，已在下方标出" in response.text
+    assert "操作未完成" not in response.text
+    marked = [row["criterion"] for row in response.context["rows"] if row["unassessed"]]
+    assert len(marked) == 21 and first not in marked
+    assert response.text.count('class="unassessed"') == 21
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.SUBMITTED
+
+
+def test_a_document_number_is_given_once_by_its_body(filed, people, xingou):
+    pass_list, campaign = filed, filed.campaign
+    services.record_inspection(
+        actor=people["town_office"],
+        village_id=xingou.pk,
+        inspected_on=date(2024, 12, 1),
+        inspectors="检查组",
+        summary="",
+        findings=[
+            {
+                "criterion_id": Criterion.objects.get(
+                    standard=campaign.standard, key="technical-prevention.cameras"
+                ).pk,
+                "met": False,
+                "comment": "探头不足",
+                "deadline": date(2024, 12, 31),
+            }
+        ],
+    )
+    with pytest.raises(InvalidInput, match="已用于达标名单通报"):
+        services.issue_bulletin(
+            actor=people["town_office"],
+            town=campaign.town,
+            document_number=pass_list.document_number,
+            title="通报",
+            body="正文",
+            issuer="中共汪场镇委员会",
+            issued_on=date(2024, 12, 22),
+            villages=[xingou],
+        )
+    assert not Bulletin.objects.exists()

@@ -176,7 +176,9 @@ class Year(RuleBasedStateMachine):
         def act():
             if self.campaign.status == Campaign.Status.SELF_ASSESSMENT:
                 services.close_self_assessment(
-                    actor=self.people["town_office"], campaign_id=self.campaign_id
+                    actor=self.people["town_office"],
+                    campaign_id=self.campaign_id,
+                    reason="提前结束",
                 )
             services.approve_campaign(
                 actor=self.people["town_leading_group"], campaign_id=self.campaign_id

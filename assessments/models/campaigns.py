@@ -64,6 +64,9 @@ class Campaign(models.Model):
 
     # Villages keep answering, and the town keeps scoring, until the leading group approves.
     OPEN_FOR_WORK = (Status.SELF_ASSESSMENT, Status.TOWN_ASSESSMENT)
+    # 示范村 candidacies are prepared and re-reviewed from the re-review on, past its close,
+    # until the city issues its recommendation list.
+    CANDIDACY_STAGES = (Status.CITY_REVIEW, Status.CLOSED)
 
     class Meta:
         verbose_name = "创建活动"
@@ -117,15 +120,25 @@ class Assessment(models.Model):
         TOWN_ASSESSED = "town_assessed", "镇级已考核"
         APPROVED = "approved", "已审定"
 
+    # A village that never submitted is concluded by the town straight from where it stopped,
+    # and a mistaken conclusion goes back there.
     TRANSITIONS = {
-        Status.NOT_STARTED: {Status.IN_PROGRESS, Status.SUBMITTED},
-        Status.IN_PROGRESS: {Status.SUBMITTED},
+        Status.NOT_STARTED: {Status.IN_PROGRESS, Status.SUBMITTED, Status.TOWN_ASSESSED},
+        Status.IN_PROGRESS: {Status.SUBMITTED, Status.TOWN_ASSESSED},
         Status.SUBMITTED: {Status.RETURNED, Status.TOWN_ASSESSED},
-        Status.RETURNED: {Status.SUBMITTED},
-        Status.TOWN_ASSESSED: {Status.SUBMITTED, Status.RETURNED, Status.APPROVED},
+        Status.RETURNED: {Status.SUBMITTED, Status.TOWN_ASSESSED},
+        Status.TOWN_ASSESSED: {
+            Status.NOT_STARTED,
+            Status.IN_PROGRESS,
+            Status.SUBMITTED,
+            Status.RETURNED,
+            Status.APPROVED,
+        },
         Status.APPROVED: set(),
     }
     EDITABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+    # The town's reason for concluding a village that never submitted.
+    NOT_SUBMITTED_REASON = "未按期提交自评"
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="assessments"
@@ -207,7 +220,7 @@ class Assessment(models.Model):
         if self.status not in self.EDITABLE_STATUSES:
             return False
         if self.kind == self.Kind.DEMONSTRATION:
-            return self.campaign.status == Campaign.Status.CITY_REVIEW and self.city_passed is None
+            return self.campaign.status in Campaign.CANDIDACY_STAGES and self.city_passed is None
         return self.campaign.status in Campaign.OPEN_FOR_WORK
 
     def is_overdue(self, today):
@@ -250,6 +263,7 @@ class AssessmentEvent(StateEvent):
         INCIDENT = "incident", "案事件一票否决"
         INCIDENT_CORRECTED = "incident_corrected", "案事件更正恢复"
         CARRIED_OVER = "carried_over", "沿用上年答案"
+        URGED = "urged", "镇平安办催办"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"

@@ -66,6 +66,11 @@ class SamplingRule(models.Model):
 class Sample(models.Model):
     """One reproducible draw of villages from a town's filed pass list (抽查)."""
 
+    PLAIN_METHOD = (
+        "先列入必抽的村(社区)；其余达标村(社区)按区划代码排好，用随机种子抽取，"
+        "补足到“达标村(社区)总数 × 抽查比例”(向上取整)，且不少于最少抽查数。"
+        "种子公开，任何人用同一种子、同一名单都能抽出同样的结果。"
+    )
     METHOD = (
         "候选名单为报备达标名单中除必抽村(社区)外的村(社区)，按统计用区划代码升序排列；"
         "以 Python random.Random(种子) 初始化随机数发生器，调用 sample(候选名单, 随机抽取数) "
@@ -109,6 +114,10 @@ class Sample(models.Model):
 
     def __str__(self):
         return f"{self.campaign} 抽查(种子 {self.seed})"
+
+    @property
+    def ratio_percent(self):
+        return f"{format((self.ratio * 100).normalize(), 'f')}%"
 
 
 class SampleEntry(models.Model):

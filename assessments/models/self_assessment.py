@@ -187,6 +187,25 @@ class ReturnComment(models.Model):
         related_name="+",
     )
     text = models.TextField("退回意见")
+    answered_at = models.DateTimeField(
+        "处理时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="书记重新保存该条目，或确认无需修改的时间；处理前不能重新提交。",
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    kept_note = models.TextField(
+        "确认无需修改的说明", blank=True, editable=False, help_text="重新保存的条目此处为空。"
+    )
 
     class Meta:
         verbose_name = "退回意见"

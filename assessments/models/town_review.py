@@ -63,7 +63,8 @@ class PassList(models.Model):
         max_length=40,
         validators=[
             RegexValidator(
-                r"^\S+〔\d{4}〕\d+号$", "发文字号格式应为“汪发〔2024〕12号”，年份用六角括号〔〕。"
+                r"^\S+〔\d{4}〕\d+号$",
+                "发文字号格式应为“机关代字〔年份〕序号”，如“××发〔2026〕3号”，年份用六角括号〔〕。",
             )
         ],
     )

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from assessments.models import (
     Assessment,
+    RecommendationList,
     Sample,
     SamplingRule,
     Title,
@@ -104,3 +105,58 @@ def sample_entries(sample):
 
 def past_samples(campaign):
     return Sample.objects.filter(campaign=campaign, is_current=False).select_related("drawn_by")
+
+
+def issued_recommendation_list(campaign):
+    """The city's recommendation list for the campaign's year, once issued: candidacies of
+    its towns are prepared and re-reviewed until then, and stay as they are after."""
+    return (
+        RecommendationList.objects.filter(
+            year=campaign.year, city__path__in=ancestor_paths(campaign.town)
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def open_candidacies(campaign):
+    """The campaign's re-review passers whose 示范村 candidacy is not yet prepared, submitted
+    or re-reviewed, each with what it still waits for."""
+    passers = Assessment.objects.filter(
+        campaign=campaign, kind=Assessment.Kind.YEARLY, city_passed=True
+    ).select_related("village")
+    candidacies = {
+        a.village_id: a
+        for a in Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.DEMONSTRATION)
+    }
+    waiting = []
+    for yearly in passers.order_by("village__code"):
+        candidacy = candidacies.get(yearly.village_id)
+        if candidacy is None:
+            waiting.append((yearly.village, "镇平安办尚未准备示范村推荐考评"))
+        elif candidacy.status in Assessment.EDITABLE_STATUSES:
+            waiting.append((yearly.village, "镇平安办尚未提交示范村推荐考评"))
+        elif candidacy.city_passed is None:
+            waiting.append((yearly.village, "市委平安办尚未复核示范村推荐考评"))
+    return waiting
+
+
+def visible_recommendation_lists(user):
+    """The recommendation lists of the cities the user may see, newest first."""
+    lists = RecommendationList.objects.select_related("city").order_by("-year", "-id")
+    return [
+        recommendation_list
+        for recommendation_list in lists
+        if user.has_perm("villages.view_region", recommendation_list.city)
+    ]
+
+
+def latest_recommended_year(province):
+    """The latest year the province's cities have recommended demonstration villages for:
+    the naming period starts there."""
+    return (
+        RecommendationList.objects.filter(city__path__startswith=province.path)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )

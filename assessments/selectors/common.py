@@ -1,7 +1,9 @@
-"""What the reads share: scoping a query to the user's reach, and the regions within it."""
+"""What the reads share: scoping a query to the user's reach, the regions within it, and
+the document numbers already issued."""
 
 from django.http import Http404
 
+from assessments.models import Bulletin, NamingBatch, PassList, RecommendationList
 from villages.models import Region
 
 
@@ -24,3 +26,26 @@ def access_region_by_id(user, region_id, levels=None):
     if region is None or not user.has_perm("villages.view_region_dashboard", region):
         raise Http404("未找到该区划。")
     return region
+
+
+# Where each kind of document keeps the region of the body that issues it.
+ISSUING_REGION = {
+    PassList: "campaign__town",
+    Bulletin: "town",
+    RecommendationList: "city",
+    NamingBatch: "province",
+}
+
+
+def document_holding_number(document_number, region, exclude=None):
+    """The document the body of `region` already issued under `document_number`, or None.
+    A 文号 is the body's own series by year, so it is unique across all its kinds of
+    document; `exclude` is the document being edited."""
+    for model, field in ISSUING_REGION.items():
+        holders = model.objects.filter(document_number=document_number.strip(), **{field: region})
+        if exclude is not None and isinstance(exclude, model) and exclude.pk:
+            holders = holders.exclude(pk=exclude.pk)
+        holder = holders.first()
+        if holder is not None:
+            return holder
+    return None

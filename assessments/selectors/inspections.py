@@ -3,7 +3,9 @@
 from django.http import Http404
 
 from assessments.models import (
+    Assessment,
     Bulletin,
+    Campaign,
     Inspection,
     RectificationOrder,
 )
@@ -58,3 +60,43 @@ def access_bulletin_by_id(user, bulletin_id):
 
 def order_history(order):
     return order.events.select_related("actor")
+
+
+def open_orders_of(villages):
+    """Each village's rectification orders not yet accepted, by village id, earliest first."""
+    orders = {}
+    for order in RectificationOrder.objects.filter(
+        village__in=villages,
+        status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.REPORTED],
+    ).order_by("deadline", "id"):
+        orders.setdefault(order.village_id, []).append(order)
+    return orders
+
+
+def failing_reasons_of(villages, today):
+    """Why each village stands out in its latest year, by village id: a self-assessment
+    overdue, or a result of 不达标 with its reasons."""
+    latest = {}
+    for assessment in (
+        Assessment.objects.filter(village__in=villages, kind=Assessment.Kind.YEARLY)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign")
+        .order_by("village_id", "-campaign__year")
+    ):
+        latest.setdefault(assessment.village_id, assessment)
+    reasons = {}
+    for village_id, assessment in latest.items():
+        year = assessment.campaign.year
+        found = []
+        if assessment.status in Assessment.EDITABLE_STATUSES and assessment.is_overdue(today):
+            found.append(
+                f"{year}年度自评逾期未提交(期限{assessment.effective_due:%Y年%m月%d日}，"
+                f"{assessment.get_status_display()})"
+            )
+        if assessment.result_passed is False:
+            found.append(f"{year}年度考评不达标：" + "；".join(assessment.result_reasons))
+        elif assessment.result_passed is None and assessment.town_passed is False:
+            found.append(f"{year}年度镇级考核不达标：" + "；".join(assessment.town_reasons))
+        if found:
+            reasons[village_id] = found
+    return reasons

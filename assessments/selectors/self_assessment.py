@@ -6,6 +6,7 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    Campaign,
     Evidence,
 )
 from assessments.selectors.common import scoped
@@ -32,7 +33,7 @@ def workspace_parts(assessment):
 
 
 def latest_return_comments(assessment):
-    """The reasons of the most recent return, by criterion id (None for the whole)."""
+    """The comments of the most recent return, by criterion id (None for the whole)."""
     event = (
         AssessmentEvent.objects.filter(
             assessment=assessment, action=AssessmentEvent.Action.RETURNED
@@ -42,7 +43,19 @@ def latest_return_comments(assessment):
     )
     if event is None:
         return None, {}
-    return event, {c.criterion_id: c.text for c in event.comments.all()}
+    return event, {c.criterion_id: c for c in event.comments.all()}
+
+
+def open_returned_criteria(assessment, comments):
+    """The ids of returned criteria the secretary has neither saved again nor kept with a
+    note, while the assessment is back with the village."""
+    if assessment.status != Assessment.Status.RETURNED:
+        return set()
+    return {
+        criterion_id
+        for criterion_id, comment in comments.items()
+        if criterion_id is not None and comment.answered_at is None
+    }
 
 
 def previous_assessment_of(assessment):
@@ -69,3 +82,21 @@ def new_or_changed_criteria(assessment, previous):
         for c in assessment.standard.criteria.all()
         if c.is_judged and (c.key not in earlier or not c.asks_the_same_as(earlier[c.key]))
     }
+
+
+def stage_note(assessment, today):
+    """Where the village stands with its deadline, as the secretary should read it."""
+    due = assessment.effective_due
+    if assessment.status in Assessment.EDITABLE_STATUSES:
+        if not assessment.is_editable:
+            return f"{assessment.campaign.year}年度填报已结束，不能再提交。"
+        if today <= due:
+            left = (due - today).days
+            return f"截止{due:%Y年%m月%d日}，" + (f"还有{left}天。" if left else "今天截止。")
+        late = f"已超过截止日期({due:%Y年%m月%d日}){(today - due).days}天，仍可提交，记为逾期提交"
+        if assessment.campaign.status == Campaign.Status.TOWN_ASSESSMENT:
+            return late + "；镇平安办可随时认定为“未按期提交自评”(不达标)，请尽快提交。"
+        return late + "。"
+    if Assessment.NOT_SUBMITTED_REASON in assessment.town_reasons:
+        return "镇平安办已认定本年度“未按期提交自评”，镇级考核结果为不达标。"
+    return ""

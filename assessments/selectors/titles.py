@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -220,3 +220,14 @@ def village_timeline(village):
             )
         )
     return sorted(entries, key=lambda entry: entry.moment)
+
+
+def titles_an_incident_revokes(village, occurred_on):
+    """The valid titles a disqualifying incident on `occurred_on` takes from the village: its
+    示范村 naming, and its 平安村 title of that year."""
+    return Title.objects.filter(
+        Q(kind=Title.Kind.DEMONSTRATION)
+        | Q(kind=Title.Kind.SAFE_VILLAGE, first_year=occurred_on.year),
+        village=village,
+        status=Title.Status.VALID,
+    )

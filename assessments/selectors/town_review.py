@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from assessments.models import Assessment, Finding, PassList, PassListEntry
+from assessments.models import Assessment, AssessmentEvent, Finding, PassList, PassListEntry
 from villages.figures import ConfirmedFigure
 
 
@@ -58,3 +58,16 @@ def confirmed_profile_figures(village_ids):
             number, finding.assessment.campaign.year, finding.recorded_by.display_name
         )
     return figures
+
+
+def status_before_town_conclusion(assessment):
+    """Where the assessment stood when the town concluded it: 已提交, or, for a village the
+    town concluded without a submission, the state it had stopped in."""
+    concluded = (
+        AssessmentEvent.objects.filter(
+            assessment=assessment, action=AssessmentEvent.Action.TOWN_ASSESSED
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    return concluded.from_status if concluded else Assessment.Status.SUBMITTED

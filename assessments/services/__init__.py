@@ -2,9 +2,12 @@
 
 from assessments.services.campaigns import (
     close_self_assessment,
+    closing_needs_reason,
     create_campaign,
     extend_deadline,
     open_campaign,
+    unsubmitted_assessments,
+    urge_villages,
 )
 from assessments.services.city_review import (
     close_city_review,
@@ -32,6 +35,8 @@ from assessments.services.self_assessment import (
     add_evidence,
     carry_evidence,
     confirm_carried_answer,
+    confirm_vetoes_not_occurred,
+    keep_returned_answer,
     missing_for_submission,
     return_assessment,
     save_answer,
@@ -53,6 +58,7 @@ from assessments.services.titles import (
 from assessments.services.town_review import (
     approve_campaign,
     conclude_town_assessment,
+    conclude_without_submission,
     default_pass_list_text,
     file_campaign,
     is_sampled,
@@ -71,9 +77,12 @@ __all__ = [
     "carry_evidence",
     "close_city_review",
     "close_self_assessment",
+    "closing_needs_reason",
     "conclude_city_review",
     "conclude_town_assessment",
+    "conclude_without_submission",
     "confirm_carried_answer",
+    "confirm_vetoes_not_occurred",
     "copy_standard_as_new_version",
     "correct_incident",
     "create_campaign",
@@ -87,6 +96,7 @@ __all__ = [
     "is_sampled",
     "issue_bulletin",
     "issue_recommendations",
+    "keep_returned_answer",
     "missing_for_submission",
     "name_demonstration_villages",
     "open_campaign",
@@ -108,6 +118,8 @@ __all__ = [
     "start_candidacy",
     "start_from_last_year",
     "submit_assessment",
+    "unsubmitted_assessments",
+    "urge_villages",
     "verdict_of",
     "withdraw_evidence",
 ]

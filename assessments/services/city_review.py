@@ -35,7 +35,9 @@ from assessments.services.common import (
     lock_assessment,
     move_campaign,
     record_event,
+    require_candidacies_open,
     require_object,
+    require_unused_document_number,
 )
 from assessments.services.standards import pin_standard
 from assessments.services.titles import grant_yearly_titles
@@ -213,8 +215,9 @@ def start_candidacy(*, actor, assessment_id):
     )
     if yearly.kind != Assessment.Kind.YEARLY or yearly.city_passed is not True:
         raise InvalidTransition("只有市级复核合格的村(社区)可以作为示范村推荐对象。")
-    if yearly.campaign.status != Campaign.Status.CITY_REVIEW:
-        raise InvalidTransition("示范村推荐考评须在市级复核阶段准备。")
+    if yearly.campaign.status not in Campaign.CANDIDACY_STAGES:
+        raise InvalidTransition("示范村推荐考评须在市级复核开始后准备。")
+    require_candidacies_open(yearly.campaign)
     existing = Assessment.objects.filter(
         campaign=yearly.campaign, village=yearly.village, kind=Assessment.Kind.DEMONSTRATION
     ).first()
@@ -280,6 +283,7 @@ def issue_recommendations(
             issued_by=actor,
         )
         full_clean(recommendation_list, exclude=["pdf"])
+        require_unused_document_number(recommendation_list, city)
         pdf = render_pdf(
             "documents/recommendation.html",
             recommendation_document(recommendation_list, recommendations),

@@ -18,6 +18,7 @@ from assessments.models import (
     Evidence,
     RectificationOrder,
 )
+from assessments.selectors import document_holding_number, issued_recommendation_list
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 
 
@@ -36,6 +37,17 @@ def full_clean(instance, exclude=None):
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise InvalidInput("；".join(error.messages)) from None
+
+
+def require_unused_document_number(document, region):
+    """A 文号 is given once by its body (`region`): refuse one it already used."""
+    holder = document_holding_number(document.document_number, region, exclude=document)
+    if holder is not None:
+        raise InvalidInput(
+            f"发文字号“{document.document_number}”已用于{holder._meta.verbose_name}"
+            f"《{getattr(holder, 'title', None) or holder}》，同一机关同一年度的文号不能重复，"
+            "请核对后重新编号。"
+        )
 
 
 def record_event(event_model, subject, actor, previous, reason="", **fields):
@@ -86,6 +98,15 @@ def require_campaign_open(campaign):
     if campaign.status not in Campaign.OPEN_FOR_WORK:
         raise InvalidTransition(
             f"创建活动当前为“{campaign.get_status_display()}”，考评结果已确定，不能再改动。"
+        )
+
+
+def require_candidacies_open(campaign):
+    issued = issued_recommendation_list(campaign)
+    if issued is not None:
+        raise InvalidTransition(
+            f"{campaign.year}年度示范村推荐名单已印发({issued.document_number})，"
+            "示范村推荐考评不能再准备、修改或复核。"
         )
 
 

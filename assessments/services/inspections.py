@@ -20,12 +20,14 @@ from assessments.models import (
     RectificationOrder,
     Standard,
 )
+from assessments.selectors import failing_reasons_of, open_orders_of
 from assessments.services.common import (
     files_removed_on_failure,
     full_clean,
     move_state,
     record_event,
     require_object,
+    require_unused_document_number,
     store_evidence,
 )
 from pingan.errors import InvalidInput
@@ -201,6 +203,14 @@ def issue_bulletin(*, actor, town, document_number, title, body, issuer, issued_
             raise InvalidInput("请至少选择一个被通报的村(社区)。")
         if any(village.town_id != town.pk for village in villages):
             raise InvalidInput("只能通报本镇的村(社区)。")
+        reasons = failing_reasons_of(villages, issued_on)
+        orders = open_orders_of(villages)
+        without = [v.name for v in villages if v.pk not in reasons and v.pk not in orders]
+        if without:
+            raise InvalidInput(
+                "通报须对照附件所列问题；以下村(社区)既无考评问题也无未完成的整改事项，"
+                "请先下发整改通知或不予通报：" + "、".join(without)
+            )
         bulletin = Bulletin(
             town=town,
             document_number=document_number.strip(),
@@ -211,6 +221,7 @@ def issue_bulletin(*, actor, town, document_number, title, body, issuer, issued_
             issued_by=actor,
         )
         full_clean(bulletin, exclude=["pdf"])
+        require_unused_document_number(bulletin, town)
         pdf = render_pdf("documents/bulletin.html", bulletin_document(bulletin, villages))
         bulletin.pdf.save(
             f"bulletin-{town.code}-{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False

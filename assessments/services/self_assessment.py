@@ -18,7 +18,10 @@ from assessments.models import (
 )
 from assessments.selectors import (
     criteria_of,
+    latest_return_comments,
+    open_returned_criteria,
     previous_assessment_of,
+    status_before_town_conclusion,
     workspace_parts,
 )
 from assessments.services.common import (
@@ -31,6 +34,7 @@ from assessments.services.common import (
     plain_text,
     record_event,
     require_campaign_open,
+    require_candidacies_open,
     store_evidence,
 )
 from pingan.errors import InvalidInput, InvalidTransition
@@ -51,6 +55,8 @@ def _lock_for_editing(actor, assessment_id):
         raise InvalidTransition(
             f"自评已{assessment.get_status_display()}，不能再修改；如需修改请联系镇平安办退回。"
         )
+    if assessment.kind == Assessment.Kind.DEMONSTRATION:
+        require_candidacies_open(assessment.campaign)
     return assessment
 
 
@@ -113,8 +119,54 @@ def save_answer(
     answer.carried_over = False
     answer.version += 1
     answer.save()
+    _mark_return_answered(assessment, criterion, actor)
     mark_started(assessment, actor)
     return answer
+
+
+def _mark_return_answered(assessment, criterion, actor, note=""):
+    """A returned criterion saved again (or kept, with `note`) no longer holds up resubmission."""
+    if assessment.status != Assessment.Status.RETURNED:
+        return 0
+    _, comments = latest_return_comments(assessment)
+    comment = comments.get(criterion.pk)
+    if comment is None:
+        return 0
+    return ReturnComment.objects.filter(pk=comment.pk, answered_at__isnull=True).update(
+        answered_at=timezone.now(), answered_by=actor, kept_note=note
+    )
+
+
+@transaction.atomic
+def keep_returned_answer(*, actor, assessment_id, criterion_id, note):
+    """The secretary answers a returned criterion by keeping the answer as it is, and says why."""
+    assessment = _lock_for_editing(actor, assessment_id)
+    criterion = criterion_in_standard(assessment, criterion_id)
+    note = plain_text(note, "确认无需修改的说明")
+    if not note:
+        raise InvalidInput(f"{criterion.label} {criterion.title}：确认无需修改时须说明理由。")
+    if not _mark_return_answered(assessment, criterion, actor, note):
+        raise InvalidTransition(f"{criterion.label} {criterion.title}没有待处理的退回意见。")
+    return assessment
+
+
+@transaction.atomic
+def confirm_vetoes_not_occurred(*, actor, assessment_id, criterion_ids):
+    """The secretary confirms on one page that none of the chosen 一票否决 items occurred; each
+    is saved as its own answer, as if answered one by one."""
+    if not criterion_ids:
+        raise InvalidInput("请勾选确认未发生的事项。")
+    vetoes = set(
+        Criterion.objects.filter(
+            standard__assessments=assessment_id, kind=Criterion.Kind.VETO
+        ).values_list("pk", flat=True)
+    )
+    if not set(criterion_ids) <= vetoes:
+        raise InvalidInput("只能一次确认本年度标准中的一票否决事项。")
+    return [
+        save_answer(actor=actor, assessment_id=assessment_id, criterion_id=pk, veto_occurred=False)
+        for pk in criterion_ids
+    ]
 
 
 @transaction.atomic
@@ -242,6 +294,7 @@ def add_evidence(
         evidence = store_evidence(
             actor, assessment, criterion, upload, written, covers_from, covers_until
         )
+        _mark_return_answered(assessment, criterion, actor)
         mark_started(assessment, actor)
         return evidence
 
@@ -261,8 +314,9 @@ def withdraw_evidence(*, actor, evidence_id):
     return evidence
 
 
-def missing_for_submission(assessment, criteria, answers, evidence_by_criterion):
-    """Every reason, in Chinese, why the assessment cannot be submitted yet."""
+def missing_for_submission(assessment, criteria, answers, evidence_by_criterion, open_returns=()):
+    """Every reason, in Chinese, why the assessment cannot be submitted yet; `open_returns`
+    are the returned criteria not yet saved again or kept."""
     missing = []
     if assessment.kind == Assessment.Kind.YEARLY and not assessment.has_plan:
         missing.append("尚未填写或上传创建方案。")
@@ -277,6 +331,8 @@ def missing_for_submission(assessment, criteria, answers, evidence_by_criterion)
             missing.append(f"{label}：沿用上年的答案尚未确认。")
         if criterion.evidence_required and not evidence_by_criterion.get(criterion.pk):
             missing.append(f"{label}：须上传佐证材料。")
+        if criterion.pk in open_returns:
+            missing.append(f"{label}：镇平安办退回的条目，须修改后保存，或确认无需修改并说明理由。")
     return missing
 
 
@@ -284,7 +340,14 @@ def missing_for_submission(assessment, criteria, answers, evidence_by_criterion)
 def submit_assessment(*, actor, assessment_id):
     assessment = _lock_for_editing(actor, assessment_id)
     criteria, answers, evidence_by_criterion = workspace_parts(assessment)
-    missing = missing_for_submission(assessment, criteria, answers, evidence_by_criterion)
+    _, returned = latest_return_comments(assessment)
+    missing = missing_for_submission(
+        assessment,
+        criteria,
+        answers,
+        evidence_by_criterion,
+        open_returned_criteria(assessment, returned),
+    )
     if missing:
         raise IncompleteAssessment(missing)
     now = timezone.now()
@@ -319,6 +382,14 @@ def return_assessment(*, actor, assessment_id, comments, general_reason=""):
     }
     if set(comments) - set(criteria):
         raise InvalidInput("退回意见中含有不属于本年度创建标准的条目。")
+    if (
+        assessment.status == Assessment.Status.TOWN_ASSESSED
+        and status_before_town_conclusion(assessment) != Assessment.Status.SUBMITTED
+    ):
+        raise InvalidTransition(
+            f"{assessment.village.name}未提交自评即被认定，没有可退回的内容；"
+            "如属误认定，请先重新考核。"
+        )
     event = move_assessment(
         assessment,
         actor,

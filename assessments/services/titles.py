@@ -2,7 +2,6 @@
 corrections that restore, periodic re-review."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import (
@@ -18,7 +17,14 @@ from assessments.models import (
     Title,
     TitleEvent,
 )
-from assessments.services.common import full_clean, move_state, record_event, require_object
+from assessments.selectors import titles_an_incident_revokes
+from assessments.services.common import (
+    full_clean,
+    move_state,
+    record_event,
+    require_object,
+    require_unused_document_number,
+)
 from assessments.services.town_review import verdict_of
 from pingan.errors import InvalidInput, InvalidTransition
 from villages.models import Village
@@ -112,13 +118,7 @@ def record_incident(*, actor, village_id, category_id, occurred_on, description,
     if not category.disqualifying:
         return incident
     reason = f"{occurred_on:%Y年%m月%d日}发生{category.name}(案事件登记)：{incident.description}"
-    titles = Title.objects.select_for_update().filter(
-        Q(kind=Title.Kind.DEMONSTRATION)
-        | Q(kind=Title.Kind.SAFE_VILLAGE, first_year=occurred_on.year),
-        village=village,
-        status=Title.Status.VALID,
-    )
-    for title in titles:
+    for title in titles_an_incident_revokes(village, occurred_on).select_for_update():
         _move_title(title, actor, Title.Status.REVOKED, TitleEvent.Action.REVOKED, reason, incident)
         IncidentEffect.objects.create(incident=incident, title=title)
     _veto_open_result(village, occurred_on.year, incident, actor, reason)
@@ -278,6 +278,7 @@ def name_demonstration_villages(
         named_by=actor,
     )
     full_clean(batch)
+    require_unused_document_number(batch, province)
     batch.save()
     recommendations = {
         r.pk: r

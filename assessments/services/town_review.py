@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessments.documents import (
     pass_list_document,
 )
+from assessments.errors import UnassessedCriteria
 from assessments.models import (
     Answer,
     Assessment,
@@ -24,6 +25,7 @@ from assessments.selectors import (
     occurred_categories,
     pass_list_entries,
     pass_rule_for,
+    status_before_town_conclusion,
 )
 from assessments.services.common import (
     criterion_in_standard,
@@ -34,7 +36,9 @@ from assessments.services.common import (
     move_assessment,
     move_campaign,
     require_campaign_open,
+    require_candidacies_open,
     require_object,
+    require_unused_document_number,
 )
 from assessments.verdict import evaluate
 from pingan.errors import InvalidInput, InvalidTransition
@@ -88,10 +92,17 @@ def lock_for_review(actor, assessment_id, stage):
     assessment = lock_assessment(
         actor, assessment_id, "assessments.re_review_assessment", "只有市委平安办可以复核。"
     )
-    if assessment.campaign.status != Campaign.Status.CITY_REVIEW:
+    stages = (
+        Campaign.CANDIDACY_STAGES
+        if assessment.kind == Assessment.Kind.DEMONSTRATION
+        else (Campaign.Status.CITY_REVIEW,)
+    )
+    if assessment.campaign.status not in stages:
         raise InvalidTransition(
             f"创建活动当前为“{assessment.campaign.get_status_display()}”，不在市级复核阶段。"
         )
+    if assessment.kind == Assessment.Kind.DEMONSTRATION:
+        require_candidacies_open(assessment.campaign)
     if assessment.city_passed is not None:
         raise InvalidTransition(
             f"{assessment.village.name}已完成复核，结果为{assessment.city_verdict_label}。"
@@ -172,9 +183,9 @@ def stage_findings(assessment, stage, criteria):
     findings = {
         f.criterion_id: f for f in Finding.objects.filter(assessment=assessment, stage=stage)
     }
-    missing = [f"{c.label} {c.title}" for c in criteria if c.is_judged and c.pk not in findings]
+    missing = [c for c in criteria if c.is_judged and c.pk not in findings]
     if missing:
-        raise InvalidInput("以下条目尚未考核：" + "；".join(missing))
+        raise UnassessedCriteria(missing)
     return findings
 
 
@@ -210,6 +221,48 @@ def conclude_town_assessment(*, actor, assessment_id):
 
 
 @transaction.atomic
+def conclude_without_submission(*, actor, assessment_id):
+    """After the self-assessment stage closed, the town concludes a village that never
+    submitted (or never resubmitted a return) as 不达标, so its absence cannot hold up
+    approval; a late submission is still taken until then."""
+    assessment = lock_assessment(
+        actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
+    )
+    campaign = assessment.campaign
+    if campaign.status != Campaign.Status.TOWN_ASSESSMENT:
+        raise InvalidTransition(
+            f"创建活动当前为“{campaign.get_status_display()}”；"
+            "须在结束自评、进入镇级考核后，才能认定未提交的村(社区)。"
+        )
+    if assessment.kind != Assessment.Kind.YEARLY:
+        raise InvalidTransition("示范村推荐考评由镇平安办填报，不适用此项认定。")
+    if assessment.status not in Assessment.EDITABLE_STATUSES:
+        raise InvalidTransition(
+            f"{assessment.village.name}的自评当前为“{assessment.get_status_display()}”，"
+            "已经提交，请逐项考核。"
+        )
+    today = timezone.localdate()
+    if today <= assessment.effective_due:
+        raise InvalidTransition(
+            f"{assessment.village.name}的自评期限至{assessment.effective_due:%Y年%m月%d日}，"
+            "期限届满后才能认定为未按期提交。"
+        )
+    event = move_assessment(
+        assessment,
+        actor,
+        Assessment.Status.TOWN_ASSESSED,
+        AssessmentEvent.Action.TOWN_ASSESSED,
+        f"不达标：{Assessment.NOT_SUBMITTED_REASON}(自评期限{assessment.effective_due:%Y年%m月%d日})",
+    )
+    assessment.town_passed = False
+    assessment.town_reasons = [Assessment.NOT_SUBMITTED_REASON]
+    assessment.town_total_score = None
+    assessment.town_assessed_at = event.occurred_at
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
 def reopen_town_assessment(*, actor, assessment_id, reason):
     assessment = lock_assessment(
         actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
@@ -220,7 +273,7 @@ def reopen_town_assessment(*, actor, assessment_id, reason):
     move_assessment(
         assessment,
         actor,
-        Assessment.Status.SUBMITTED,
+        status_before_town_conclusion(assessment),
         AssessmentEvent.Action.TOWN_REOPENED,
         reason.strip(),
     )
@@ -297,7 +350,8 @@ def default_pass_list_text(campaign, passed_count):
         "body": (
             f"各村(社区)党支部：\n"
             f"根据《{town}关于开展平安村(社区)创建活动的通知》要求，经村(社区)自评、"
-            f"镇党委平安建设领导小组考核，{campaign.year}年度共有{passed_count}个村(社区)"
+            f"镇平安办考核、镇党委平安建设领导小组审定，{campaign.year}年度共有"
+            f"{passed_count}个村(社区)"
             f"达到平安村(社区)创建标准，现予通报。\n"
             f"希望达标村(社区)再接再厉，巩固创建成果；未达标村(社区)要对照创建标准查找差距，"
             f"限期整改，确保{campaign.year + 1}年度创建达标。"
@@ -323,6 +377,7 @@ def save_pass_list(*, actor, campaign_id, document_number, title, body, issuer, 
     pass_list.issuer = issuer.strip()
     pass_list.issued_on = issued_on
     full_clean(pass_list)
+    require_unused_document_number(pass_list, campaign.town)
     pass_list.save()
     return pass_list
 

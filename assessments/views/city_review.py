@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.documents import chinese_date
-from assessments.forms import RecommendationForm, SampleForm
+from assessments.errors import UnassessedCriteria
+from assessments.forms import RecommendationForm, SampleForm, plain_number
 from assessments.models import (
     Assessment,
     Campaign,
@@ -24,6 +26,8 @@ from assessments.selectors import (
     campaign_rates,
     city_rates,
     current_sample,
+    issued_recommendation_list,
+    open_candidacies,
     past_samples,
     sample_entries,
     sampling_rule_for,
@@ -32,6 +36,7 @@ from assessments.selectors import (
 )
 from assessments.spreadsheets import recommendation_workbook
 from assessments.views.town_review import CITY_REVIEW, review_page
+from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
@@ -72,13 +77,15 @@ def campaign_review(request, campaign_id):
     )
     form = SampleForm(
         initial={
-            "ratio": rule.ratio if rule else None,
+            "ratio": plain_number(rule.ratio * 100) if rule else None,
             "minimum_count": rule.minimum_count if rule else 1,
         }
     )
     candidates = Assessment.objects.filter(
         campaign=campaign, kind=Assessment.Kind.YEARLY, city_passed=True
     ).select_related("village")
+    issued = issued_recommendation_list(campaign)
+    reviewed = any(entry.assessment.city_passed is not None for entry in entries)
     candidacies = {
         a.village_id: a
         for a in Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.DEMONSTRATION)
@@ -94,12 +101,14 @@ def campaign_review(request, campaign_id):
             "rates": campaign_rates(campaign),
             "definitions": DEFINITIONS,
             "form": form,
-            "can_draw": can_draw,
+            "can_draw": can_draw and not reviewed,
+            "issued": issued,
             "can_review": request.user.has_perm("assessments.draw_sample", campaign),
             "can_close": campaign.status == Campaign.Status.CITY_REVIEW
             and request.user.has_perm("assessments.close_city_review", campaign),
             "candidates": [(a, candidacies.get(a.village_id)) for a in candidates],
-            "can_prepare": campaign.status == Campaign.Status.CITY_REVIEW
+            "can_prepare": campaign.status in Campaign.CANDIDACY_STAGES
+            and issued is None
             and request.user.has_perm("assessments.close_self_assessment", campaign),
         },
     )
@@ -109,9 +118,25 @@ def campaign_review(request, campaign_id):
 @require_POST
 def sample_draw(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
+    require_permission(request.user, "assessments.draw_sample", campaign)
     form = SampleForm(request.POST)
     if not form.is_valid():
         raise InvalidInput("；".join(e for errors in form.errors.values() for e in errors))
+    previous = current_sample(campaign)
+    if previous is not None and not is_confirmed(request):
+        return ask(
+            request,
+            Confirmation(
+                title=f"重新抽取{campaign.town.name}{campaign.year}年度抽查名单",
+                action="重新抽取",
+                cancel_url=reverse("assessments:campaign_review", args=[campaign.pk]),
+                effects=[
+                    f"现抽查名单(种子 {previous.seed}，{previous.entries.count()} 个村(社区))"
+                    "作废，留档备查；按新填写的比例、种子和必抽村(社区)重新抽取。",
+                    f"重新抽取原因：{form.cleaned_data['reason'] or '(未填写，将被拒绝)'}",
+                ],
+            ),
+        )
     sample = services.draw_sample(
         actor=request.user,
         campaign_id=campaign.pk,
@@ -139,7 +164,7 @@ def sample_pdf(request, campaign_id):
             "sample": sample,
             "entries": sample_entries(sample),
             "drawn_on": chinese_date(timezone.localtime(sample.drawn_at)),
-            "ratio_percent": f"{sample.ratio * 100:g}%",
+            "ratio_percent": sample.ratio_percent,
         },
     )
     return pdf_download(pdf, f"{campaign.town.name}{campaign.year}年度抽查名单.pdf")
@@ -149,6 +174,38 @@ def sample_pdf(request, campaign_id):
 @require_POST
 def campaign_close_city_review(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
+    require_permission(request.user, "assessments.close_city_review", campaign)
+    sample = current_sample(campaign)
+    entries = sample_entries(sample)
+    unreviewed = any(entry.assessment.city_passed is None for entry in entries)
+    if (
+        not is_confirmed(request)
+        and campaign.status == Campaign.Status.CITY_REVIEW
+        and not unreviewed
+    ):
+        waiting = open_candidacies(campaign)
+        failed = [e.assessment.village.name for e in entries if e.assessment.city_passed is False]
+        effects = [
+            f"{campaign.town.name}{campaign.year}年度市级复核结束，复核结果不能再修改。",
+            f"报备达标名单中复核合格和未被抽查的村(社区)被授予{campaign.year}年度平安村(社区)称号"
+            + (f"；复核不合格的{'、'.join(failed)}不授予。" if failed else "。"),
+        ]
+        if waiting:
+            effects.append(
+                "下列示范村(社区)推荐对象尚未完成推荐考评：结束复核后，镇平安办仍可准备和提交，"
+                "市委平安办仍可复核，直到印发本年度示范村推荐名单。"
+            )
+        return ask(
+            request,
+            Confirmation(
+                title=f"结束{campaign.town.name}{campaign.year}年度市级复核",
+                action="结束市级复核",
+                cancel_url=reverse("assessments:campaign_review", args=[campaign.pk]),
+                effects=effects,
+                items_title="尚未完成的示范村推荐考评：" if waiting else "",
+                items=[f"{village.name}：{why}" for village, why in waiting],
+            ),
+        )
     services.close_city_review(actor=request.user, campaign_id=campaign.pk)
     messages.success(request, "市级复核已结束。")
     return redirect("assessments:campaign_review", campaign.pk)
@@ -211,8 +268,10 @@ def recommendation_create(request):
             except InvalidInput as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "示范村推荐名单已印发。")
-                return redirect("assessments:recommendation_pdf", recommendation_list.pk)
+                messages.success(
+                    request, f"示范村推荐名单{recommendation_list.document_number}已印发。"
+                )
+                return redirect("assessments:bulletin_list")
     return render(
         request,
         "assessments/recommendation_form.html",
@@ -270,6 +329,9 @@ def city_review(request, assessment_id):
 @require_POST
 def city_review_conclude(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
-    assessment = services.conclude_city_review(actor=request.user, assessment_id=assessment.pk)
+    try:
+        assessment = services.conclude_city_review(actor=request.user, assessment_id=assessment.pk)
+    except UnassessedCriteria as error:
+        return review_page(request, assessment.pk, CITY_REVIEW, unassessed=error.criteria)
     messages.success(request, f"{assessment.village.name}{assessment.city_verdict_label}。")
     return redirect("assessments:city_review", assessment.pk)

@@ -13,6 +13,8 @@ from assessments.selectors import (
     access_region_by_id,
     current_assessment_of_secretary,
     latest_return_comments,
+    open_returned_criteria,
+    stage_note,
     village_results,
     visible_orders,
     workspace_parts,
@@ -67,6 +69,13 @@ def town_dashboard_view(request, region_id):
         "definitions": DEFINITIONS,
         "reminders": reminders_for(request.user, today),
     }
+    if (
+        campaign is not None
+        and campaign.status == Campaign.Status.TOWN_ASSESSMENT
+        and request.user.has_perm("assessments.approve_campaign", campaign)
+    ):
+        assessed = dashboard.state_counts.get(Assessment.Status.TOWN_ASSESSED.label, 0)
+        context["approval"] = {"assessed": assessed, "total": len(dashboard.rows)}
     if campaign is not None:
         failure_rows = [
             (
@@ -134,9 +143,11 @@ def village_home(request):
     tasks, returned = [], {}
     if current is not None and current.is_editable:
         criteria, answers, evidence = workspace_parts(current)
-        tasks = missing_for_submission(current, criteria, answers, evidence)
         if current.status == Assessment.Status.RETURNED:
             _, returned = latest_return_comments(current)
+        tasks = missing_for_submission(
+            current, criteria, answers, evidence, open_returned_criteria(current, returned)
+        )
     orders = list(
         visible_orders(request.user).filter(
             village=village,
@@ -146,6 +157,7 @@ def village_home(request):
     for order in orders:
         order.overdue = order.is_overdue(today)
     titles = Title.objects.filter(village=village).order_by("-first_year", "kind")
+    results = village_results(village)
     return render(
         request,
         "assessments/village_home.html",
@@ -153,9 +165,23 @@ def village_home(request):
             "village": village,
             "current": current,
             "tasks": tasks,
-            "returned_count": len(returned),
+            "returned_count": sum(1 for key in returned if key is not None),
+            "returned_general": returned.get(None),
+            "stage_note": stage_note(current, today) if current else "",
+            "current_result": next(
+                (
+                    result
+                    for assessment, result in results
+                    if current and assessment.pk == current.pk
+                ),
+                "",
+            ),
+            "past": [
+                (assessment, result)
+                for assessment, result in results
+                if current is None or assessment.pk != current.pk
+            ],
             "orders": orders,
-            "past": village_results(village),
             "titles": titles,
             "today": today,
             "reminders": reminders_for(request.user, today),

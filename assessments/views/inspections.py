@@ -29,6 +29,7 @@ from assessments.selectors import (
     visible_bulletins,
     visible_inspections,
     visible_orders,
+    visible_recommendation_lists,
 )
 from pingan.errors import InvalidInput
 from pingan.pagination import page_of
@@ -235,6 +236,28 @@ def _laggard_notes(town, today):
 
 
 @login_required
+def bulletin_list(request):
+    """Every 重点通报 and recommendation list the user may read, so an issued document can
+    always be found again."""
+    require_permission(request.user, "assessments.list_inspections")
+    return render(
+        request,
+        "assessments/bulletin_list.html",
+        {
+            "bulletins": page_of(
+                request,
+                visible_bulletins(request.user)
+                .prefetch_related("villages")
+                .order_by("-issued_on", "-id"),
+            ),
+            "recommendation_lists": visible_recommendation_lists(request.user),
+            "can_issue": bool(_bulletin_towns(request.user)),
+            "can_recommend": request.user.has_perm("assessments.recommend"),
+        },
+    )
+
+
+@login_required
 def bulletin_create(request):
     towns = _bulletin_towns(request.user)
     if not towns:
@@ -261,8 +284,8 @@ def bulletin_create(request):
         except InvalidInput as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "重点通报已印发。")
-            return redirect("assessments:bulletin_pdf", bulletin.pk)
+            messages.success(request, f"重点通报{bulletin.document_number}已印发。")
+            return redirect("assessments:bulletin_list")
     notes = _laggard_notes(town, today)
     return render(
         request,

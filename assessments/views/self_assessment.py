@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -17,6 +18,7 @@ from assessments.forms import (
     ExtendDeadlineForm,
     PlanForm,
     ReturnForm,
+    plain_number,
 )
 from assessments.models import Assessment, Criterion
 from assessments.selectors import (
@@ -26,9 +28,13 @@ from assessments.selectors import (
     current_assessment_of_secretary,
     latest_return_comments,
     new_or_changed_criteria,
+    open_returned_criteria,
     previous_assessment_of,
+    stage_note,
     workspace_parts,
 )
+from assessments.verdict import threshold_shortfall
+from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput
 from villages.rules import require_permission
 
@@ -44,6 +50,7 @@ def my_assessment(request):
 def _workspace_context(request, assessment):
     criteria, answers, evidence_by_criterion = workspace_parts(assessment)
     return_event, return_comments = latest_return_comments(assessment)
+    open_returns = open_returned_criteria(assessment, return_comments)
     judged = [c for c in criteria if c.is_judged]
     answered = sum(1 for c in judged if c.pk in answers and answers[c.pk].is_complete(c.kind))
     previous = previous_assessment_of(assessment)
@@ -57,6 +64,7 @@ def _workspace_context(request, assessment):
             and answers[criterion.pk].is_complete(criterion.kind),
             "evidence": evidence_by_criterion.get(criterion.pk, []),
             "return_comment": return_comments.get(criterion.pk),
+            "return_open": criterion.pk in open_returns,
         }
         for criterion in criteria
     ]
@@ -67,6 +75,14 @@ def _workspace_context(request, assessment):
         "judged": len(judged),
         "return_event": return_event if assessment.status == Assessment.Status.RETURNED else None,
         "return_general": return_comments.get(None),
+        "returned_count": sum(1 for key in return_comments if key is not None),
+        "open_veto_count": sum(
+            1
+            for item in items
+            if item["criterion"].kind == Criterion.Kind.VETO
+            and (not item["complete"] or item["answer"].carried_over)
+        ),
+        "open_return_count": len(open_returns),
         "history": assessment_history(assessment),
         "can_edit": assessment.is_editable
         and request.user.has_perm("assessments.edit_assessment", assessment),
@@ -75,6 +91,7 @@ def _workspace_context(request, assessment):
         "can_extend": request.user.has_perm("assessments.extend_deadline", assessment)
         and assessment.status != Assessment.Status.SUBMITTED,
         "overdue": assessment.is_overdue(timezone.localdate()),
+        "stage_note": stage_note(assessment, timezone.localdate()),
         "extend_form": ExtendDeadlineForm(),
         "previous": previous,
         "carried_count": sum(1 for answer in answers.values() if answer.carried_over),
@@ -152,6 +169,43 @@ def assessment_plan(request, assessment_id):
     )
 
 
+@login_required
+def assessment_vetoes(request, assessment_id):
+    """The 一票否决 items on one page: those not yet answered may be confirmed 未发生 at once."""
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    require_permission(request.user, "assessments.edit_assessment", assessment)
+    criteria, answers, _ = workspace_parts(assessment)
+    vetoes = [c for c in criteria if c.kind == Criterion.Kind.VETO]
+    error = ""
+    if request.method == "POST":
+        chosen = [c.pk for c in vetoes if request.POST.get(f"veto_{c.pk}") == "not_occurred"]
+        try:
+            saved = services.confirm_vetoes_not_occurred(
+                actor=request.user, assessment_id=assessment.pk, criterion_ids=chosen
+            )
+        except InvalidInput as error_:
+            error = error_.message
+        else:
+            messages.success(request, f"已确认 {len(saved)} 项未发生，每项单独记录。")
+            return redirect("assessments:assessment_detail", assessment.pk)
+    rows = [
+        {
+            "criterion": c,
+            "answer": answers.get(c.pk),
+            "open": c.pk not in answers
+            or answers[c.pk].carried_over
+            or not answers[c.pk].is_complete(c.kind),
+        }
+        for c in vetoes
+    ]
+    return render(
+        request,
+        "assessments/assessment_vetoes.html",
+        {"assessment": assessment, "rows": rows, "error": error},
+        status=400 if error else 200,
+    )
+
+
 def _criterion_for(assessment, criterion_id):
     try:
         return Criterion.objects.select_related("parent").get(
@@ -166,8 +220,8 @@ def _answer_initial(assessment, criterion, answer):
         return {
             "veto_occurred": {True: "true", False: "false"}.get(answer.veto_occurred),
             "met": {True: "true", False: "false"}.get(answer.met),
-            "value": answer.value,
-            "score": answer.score,
+            "value": plain_number(answer.value),
+            "score": plain_number(answer.score),
             "narrative": answer.narrative,
             "base_version": answer.version,
         }
@@ -177,6 +231,7 @@ def _answer_initial(assessment, criterion, answer):
 
 
 @login_required
+@never_cache
 def assessment_criterion(request, assessment_id, criterion_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
     criterion = _criterion_for(assessment, criterion_id)
@@ -220,8 +275,18 @@ def assessment_criterion(request, assessment_id, criterion_id):
                 form.add_error(None, error.message)
             else:
                 messages.success(request, f"{criterion.label} 已保存。")
+                if criterion.kind == Criterion.Kind.THRESHOLD:
+                    short = threshold_shortfall(criterion.to_rule(), form.cleaned_data["value"])
+                    if short:
+                        messages.warning(request, f"{criterion.label}：{short}，本条目不达标。")
                 return redirect(_next_criterion_url(assessment, criterion))
     _, return_comments = latest_return_comments(assessment)
+    judged = list(
+        Criterion.objects.filter(standard_id=assessment.standard_id)
+        .exclude(kind=Criterion.Kind.GROUP)
+        .order_by("order", "id")
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "assessments/assessment_criterion.html",
@@ -241,6 +306,8 @@ def assessment_criterion(request, assessment_id, criterion_id):
             "last_year_evidence": last_year_evidence,
             "carried": answer is not None and answer.carried_over,
             "is_new_or_changed": is_new_or_changed,
+            "position": judged.index(criterion.pk) + 1,
+            "judged_count": len(judged),
         },
         status=409 if newer else 400 if form.errors else 200,
     )
@@ -314,21 +381,82 @@ def evidence_withdraw(request, evidence_id):
     return redirect("assessments:assessment_plan", evidence.assessment_id)
 
 
+def _missing(assessment):
+    criteria, answers, evidence_by_criterion = workspace_parts(assessment)
+    _, returned = latest_return_comments(assessment)
+    return services.missing_for_submission(
+        assessment,
+        criteria,
+        answers,
+        evidence_by_criterion,
+        open_returned_criteria(assessment, returned),
+    )
+
+
+def _refused_submission(request, assessment, missing):
+    context = _workspace_context(request, assessment)
+    context["missing"] = missing
+    return render(request, "assessments/assessment_detail.html", context, status=400)
+
+
 @login_required
 @require_POST
 def assessment_submit(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
+    require_permission(request.user, "assessments.edit_assessment", assessment)
+    if not is_confirmed(request):
+        missing = _missing(assessment)
+        if missing:
+            return _refused_submission(request, assessment, missing)
+        demonstration = assessment.kind == Assessment.Kind.DEMONSTRATION
+        what = assessment.get_kind_display() if demonstration else "自评"
+        late = timezone.localdate() > assessment.effective_due
+        effects = [
+            f"将{assessment.village.name}{assessment.campaign.year}年度{what}提交"
+            + ("市委平安办复核。" if demonstration else "镇平安办进行镇级考核。"),
+            "提交后各项答案、创建方案和佐证材料不能再修改。",
+        ]
+        if late:
+            effects.append(
+                f"期限为{assessment.effective_due:%Y年%m月%d日}，本次提交将记为逾期提交。"
+            )
+        return ask(
+            request,
+            Confirmation(
+                title=f"提交{assessment.campaign.year}年度{what}",
+                action="提交",
+                cancel_url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+                effects=effects,
+                undo="" if demonstration else "如需修改，请联系镇平安办退回后再改。",
+            ),
+        )
     try:
         event = services.submit_assessment(actor=request.user, assessment_id=assessment.pk)
     except IncompleteAssessment as error:
-        context = _workspace_context(request, assessment)
-        context["missing"] = error.missing
-        return render(request, "assessments/assessment_detail.html", context, status=400)
+        return _refused_submission(request, assessment, error.missing)
     if event.reason:
         messages.warning(request, "自评已提交(逾期提交，已作记录)。")
+    elif assessment.kind == Assessment.Kind.DEMONSTRATION:
+        messages.success(request, "示范村推荐考评已提交，等待市委平安办复核。")
     else:
         messages.success(request, "自评已提交，等待镇级考核。")
     return redirect("assessments:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def returned_answer_keep(request, assessment_id, criterion_id):
+    """A returned criterion kept as it was, with the secretary's reason."""
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _criterion_for(assessment, criterion_id)
+    services.keep_returned_answer(
+        actor=request.user,
+        assessment_id=assessment.pk,
+        criterion_id=criterion.pk,
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, f"{criterion.label} 已确认无需修改。")
+    return redirect(_next_criterion_url(assessment, criterion))
 
 
 @login_required

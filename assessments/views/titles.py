@@ -15,12 +15,15 @@ from assessments.models import IncidentCategory, Recommendation, Title
 from assessments.selectors import (
     access_incident_by_id,
     access_title_by_id,
+    latest_recommended_year,
     title_revocation,
+    titles_an_incident_revokes,
     village_results,
     village_timeline,
     visible_incidents,
     visible_titles,
 )
+from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pagination import page_of
 from pingan.pdf import render_pdf
@@ -55,11 +58,34 @@ def incident_create(request):
         initial={"village": request.GET.get("village")},
     )
     if request.method == "POST" and form.is_valid():
+        village, category = form.cleaned_data["village"], form.cleaned_data["category"]
+        revoked = (
+            list(titles_an_incident_revokes(village, form.cleaned_data["occurred_on"]))
+            if category.disqualifying
+            else []
+        )
+        if revoked and not is_confirmed(request):
+            return ask(
+                request,
+                Confirmation(
+                    title=f"登记{village.name}的{category.name}并撤销称号",
+                    action="登记并撤销称号",
+                    cancel_url=reverse("assessments:incident_create"),
+                    effects=[
+                        f"“{category.name}”属一票否决，登记后立即撤销{village.name}的下列称号。",
+                        f"{form.cleaned_data['occurred_on'].year}年度尚未审定的考评结果"
+                        "同时记为不达标。",
+                    ],
+                    items_title="将被撤销的称号：",
+                    items=[f"{title.period_label}{title.get_kind_display()}" for title in revoked],
+                    undo="如登记有误，可在该案事件页“更正”，被撤销的称号随之恢复。",
+                ),
+            )
         try:
             incident = services.record_incident(
                 actor=request.user,
-                village_id=form.cleaned_data["village"].pk,
-                category_id=form.cleaned_data["category"].pk,
+                village_id=village.pk,
+                category_id=category.pk,
                 occurred_on=form.cleaned_data["occurred_on"],
                 description=form.cleaned_data["description"],
                 case_number=form.cleaned_data["case_number"],
@@ -201,7 +227,10 @@ def naming_create(request):
     if not provinces:
         raise PermissionDenied
     province = provinces[0]
-    first_year = int(request.GET.get("first_year") or timezone.localdate().year - 1)
+    try:
+        first_year = int(request.GET["first_year"])
+    except (KeyError, ValueError):
+        first_year = latest_recommended_year(province) or timezone.localdate().year
     recommendations = list(
         Recommendation.objects.select_related("assessment__village__town", "recommendation_list")
         .filter(

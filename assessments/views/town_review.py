@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.documents import pass_list_document
+from assessments.errors import UnassessedCriteria
 from assessments.forms import (
     ApprovalForm,
     FindingForm,
@@ -23,11 +25,13 @@ from assessments.selectors import (
     access_assessment_by_id,
     access_campaign_by_id,
     campaign_board,
+    issued_recommendation_list,
     pass_list_entries,
     pass_list_of,
     workspace_parts,
 )
 from assessments.spreadsheets import pass_list_workbook
+from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
@@ -80,19 +84,25 @@ def _review_open(assessment, stage):
             assessment.status == Assessment.Status.SUBMITTED
             and assessment.campaign.status in Campaign.OPEN_FOR_WORK
         )
-    if (
-        assessment.campaign.status != Campaign.Status.CITY_REVIEW
-        or assessment.city_passed is not None
-    ):
+    if assessment.city_passed is not None:
         return False
     if assessment.kind == Assessment.Kind.DEMONSTRATION:
-        return assessment.status == Assessment.Status.SUBMITTED
-    return services.is_sampled(assessment)
+        return (
+            assessment.campaign.status in Campaign.CANDIDACY_STAGES
+            and assessment.status == Assessment.Status.SUBMITTED
+            and issued_recommendation_list(assessment.campaign) is None
+        )
+    return assessment.campaign.status == Campaign.Status.CITY_REVIEW and services.is_sampled(
+        assessment
+    )
 
 
-def review_page(request, assessment_id, stage):
-    """A reviewer scores an assessment criterion by criterion beside what came before."""
+def review_page(request, assessment_id, stage, unassessed=None):
+    """A reviewer scores an assessment criterion by criterion beside what came before; a
+    refused conclusion comes back here with the criteria still `unassessed` marked."""
     assessment = access_assessment_by_id(request.user, assessment_id)
+    posted = request.method == "POST" and unassessed is None
+    unassessed_ids = {c.pk for c in unassessed or ()}
     require_permission(request.user, stage.permission, assessment)
     criteria, answers, evidence_by_criterion = workspace_parts(assessment)
     all_findings = list(assessment.findings.all())
@@ -106,7 +116,7 @@ def review_page(request, assessment_id, stage):
         form = None
         if criterion.is_judged:
             form = FindingForm(
-                request.POST if request.method == "POST" else None,
+                request.POST if posted else None,
                 criterion=criterion,
                 agree_label=agree_label,
                 prefix=f"c{criterion.pk}",
@@ -120,10 +130,16 @@ def review_page(request, assessment_id, stage):
                 "town_finding": town_findings.get(criterion.pk),
                 "finding": findings.get(criterion.pk),
                 "form": form,
+                "unassessed": criterion.pk in unassessed_ids,
             }
         )
     errors = []
-    if request.method == "POST" and request.POST.get("agree_remaining"):
+    if unassessed:
+        errors.append(
+            f"尚有 {len(unassessed)} 条未{stage.title}，已在下方标出；"
+            f"请逐条填写，或点“其余条目均{agree_label}”，再完成{stage.title}。"
+        )
+    if posted and request.POST.get("agree_remaining"):
         remaining = [
             {"criterion_id": c.pk, "agrees": True}
             for c in criteria
@@ -141,7 +157,7 @@ def review_page(request, assessment_id, stage):
         else:
             messages.success(request, f"已对其余 {len(remaining)} 条{agree_label}。")
         return redirect(stage.url_name, assessment.pk)
-    if request.method == "POST":
+    if posted:
         forms_ = [row["form"] for row in rows if row["form"] is not None]
         if all(form.is_valid() for form in forms_):
             submitted = [form.finding() for form in forms_ if form.finding() is not None]
@@ -195,7 +211,12 @@ def town_assessment(request, assessment_id):
 @require_POST
 def town_assessment_conclude(request, assessment_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
-    assessment = services.conclude_town_assessment(actor=request.user, assessment_id=assessment.pk)
+    try:
+        assessment = services.conclude_town_assessment(
+            actor=request.user, assessment_id=assessment.pk
+        )
+    except UnassessedCriteria as error:
+        return review_page(request, assessment.pk, TOWN_REVIEW, unassessed=error.criteria)
     messages.success(
         request, f"{assessment.village.name}镇级考核结果：{assessment.town_verdict_label}。"
     )
@@ -214,26 +235,76 @@ def town_assessment_reopen(request, assessment_id):
 
 
 @login_required
+@require_POST
+def town_assessment_not_submitted(request, assessment_id):
+    """The town concludes a village that let its deadline pass without submitting."""
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    require_permission(request.user, "assessments.assess_assessment", assessment)
+    board = reverse("assessments:campaign_detail", args=[assessment.campaign_id])
+    question = Confirmation(
+        title=f"认定{assessment.village.name}未按期提交自评",
+        action="认定",
+        cancel_url=board,
+        effects=[
+            f"{assessment.village.name}{assessment.campaign.year}年度镇级考核结果记为“不达标”，"
+            f"原因“{Assessment.NOT_SUBMITTED_REASON}”(自评期限{assessment.effective_due:%Y年%m月%d日})。",
+            "该村(社区)不能再提交本年度自评。",
+        ],
+        undo="领导小组审定前，可在该村(社区)的镇级考核页“重新考核”并写明原因，"
+        "该村(社区)即可继续填报。",
+    )
+    if not is_confirmed(request):
+        return ask(request, question)
+    services.conclude_without_submission(actor=request.user, assessment_id=assessment.pk)
+    messages.success(
+        request, f"已认定{assessment.village.name}未按期提交自评，镇级考核结果：不达标。"
+    )
+    return redirect(board)
+
+
+@login_required
 def campaign_approve(request, campaign_id):
     """The leading group sees every village's result with reasons, then approves in one step."""
     campaign = access_campaign_by_id(request.user, campaign_id)
     require_permission(request.user, "assessments.approve_campaign", campaign)
+    assessments = campaign_board(campaign)
+    passed = [a for a in assessments if a.town_passed]
+    failed = [a for a in assessments if a.town_passed is False]
+    unfinished = [a for a in assessments if a.status != Assessment.Status.TOWN_ASSESSED]
     if request.method == "POST":
+        # A refusal (villages unfinished, already approved) is shown before any question.
+        if not is_confirmed(request) and not unfinished and campaign.approved_at is None:
+            return ask(
+                request,
+                Confirmation(
+                    title=f"审定{campaign.town.name}{campaign.year}年度考评结果",
+                    action="审定",
+                    cancel_url=reverse("assessments:campaign_approve", args=[campaign.pk]),
+                    effects=[
+                        f"{len(passed)} 个村(社区)年度考评结果确定为“达标”，"
+                        f"{len(failed)} 个确定为“不达标”。",
+                        "各村(社区)的自评和镇级考核意见从此不能再修改、退回或重新考核。",
+                        "镇平安办随后拟制达标名单通报，报市委平安办备案。",
+                    ],
+                    items_title="不达标的村(社区)：" if failed else "",
+                    items=[f"{a.village.name}：{'；'.join(a.town_reasons)}" for a in failed],
+                ),
+            )
         form = ApprovalForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         services.approve_campaign(actor=request.user, campaign_id=campaign.pk, reason=reason)
         messages.success(request, "考评结果已审定，各村(社区)年度结果已确定。")
         return redirect("assessments:campaign_detail", campaign.pk)
-    assessments = campaign_board(campaign)
     return render(
         request,
         "assessments/campaign_approve.html",
         {
             "campaign": campaign,
-            "passed": [a for a in assessments if a.town_passed],
-            "failed": [a for a in assessments if a.town_passed is False],
-            "unfinished": [a for a in assessments if a.status != Assessment.Status.TOWN_ASSESSED],
+            "passed": passed,
+            "failed": failed,
+            "unfinished": unfinished,
             "form": ApprovalForm(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -309,6 +380,25 @@ def pass_list_xlsx(request, campaign_id):
 @require_POST
 def campaign_file(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
+    require_permission(request.user, "assessments.file_campaign", campaign)
+    pass_list = PassList.objects.filter(campaign=campaign).first()
+    if not is_confirmed(request) and pass_list and campaign.status == Campaign.Status.APPROVED:
+        entries = pass_list_entries(campaign)
+        return ask(
+            request,
+            Confirmation(
+                title=f"报市委平安办备案：{pass_list.document_number}",
+                action="报备",
+                cancel_url=reverse("assessments:campaign_detail", args=[campaign.pk]),
+                effects=[
+                    f"《{pass_list.title}》及其所列 {len(entries)} 个达标村(社区)锁定，"
+                    "通报 PDF 定稿，不能再修改。",
+                    "市委平安办即可据此抽查复核。",
+                ],
+                items_title="达标名单：",
+                items=[entry.village_name for entry in entries],
+            ),
+        )
     services.file_campaign(actor=request.user, campaign_id=campaign.pk)
     messages.success(request, "达标名单已报市委平安办备案，名单已锁定。")
     return redirect("assessments:campaign_detail", campaign.pk)

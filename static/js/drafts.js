@@ -163,8 +163,15 @@
           }
         } else if (result.code === 409 && result.data.current && same(draft.fields, result.data.current)) {
           version.value = result.data.current.version;
-          localStorage.removeItem(key);
-          show("已自动保存(第" + result.data.current.version + "版)。", "saved");
+          if (localStorage.getItem(key) === sent) {
+            localStorage.removeItem(key);
+            show("已自动保存(第" + result.data.current.version + "版)。", "saved");
+          } else {
+            var typed = pending();
+            typed.base = result.data.current.version;
+            localStorage.setItem(key, JSON.stringify(typed));
+            send();
+          }
         } else if (result.code === 409 && result.data.current) {
           conflict = true;
           afterSave = null;
@@ -211,9 +218,17 @@
       send();
       return;
     }
+    window.clearTimeout(timer);
     localStorage.removeItem(key);
   });
   window.addEventListener("online", send);
+  // A page brought back by the browser's back button holds the version it was left with,
+  // older than the one its own save made: load it afresh rather than save from it.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      window.location.reload();
+    }
+  });
 
   var draft = pending();
   if (draft && draft.base !== Number(version.value) && same(draft.fields, serverAnswer())) {
