@@ -120,8 +120,10 @@ class AnswerForm(forms.Form):
         self.fields["narrative"] = forms.CharField(
             label=narrative_label, required=False, widget=forms.Textarea(attrs={"rows": 4})
         )
+        # Browsers that restore form fields on reload or back would bring back the version
+        # the page was first rendered with, older than the one its own saves made.
         self.fields["base_version"] = forms.IntegerField(
-            required=False, min_value=0, widget=forms.HiddenInput
+            required=False, min_value=0, widget=forms.HiddenInput(attrs={"autocomplete": "off"})
         )
 
 

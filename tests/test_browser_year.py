@@ -353,6 +353,7 @@ def test_returned_items_are_answered_one_by_one_on_the_phone(
     with page.expect_navigation():
         page.get_by_role("button", name="保存并继续").click()
     page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{publicity.pk}/")
+    snap(page, "phone-secretary-returned-criterion", tmp_path)
     accessible(page)
     page.get_by_label("确认无需修改的理由").fill("照片为原图，宣传栏现状如此")
     page.get_by_role("button", name="确认无需修改").click()
@@ -366,7 +367,7 @@ def test_returned_items_are_answered_one_by_one_on_the_phone(
 
 
 def test_closing_early_asks_why_and_an_absent_village_is_concluded_from_the_board(
-    browser, live_server, people, campaign, xingou, cuiwang
+    browser, live_server, people, campaign, xingou, cuiwang, tmp_path
 ):
     server = live_server.url
     page = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
@@ -375,6 +376,7 @@ def test_closing_early_asks_why_and_an_absent_village_is_concluded_from_the_boar
     page.get_by_role("button", name="结束自评，进入镇级考核").click()
     expect(page.get_by_text("尚未提交自评的村(社区)(17 个)")).to_be_visible()
     expect(page.get_by_text("此操作不能撤销")).to_be_visible()
+    snap(page, "desktop-confirm-close-self-assessment", tmp_path)
     accessible(page)
     page.get_by_label("提前结束自评的原因(必填)").fill("县里要求提前上报")
     page.get_by_role("button", name="确认结束自评").click()
@@ -387,6 +389,7 @@ def test_closing_early_asks_why_and_an_absent_village_is_concluded_from_the_boar
     expect(page.get_by_text("可在该村(社区)的镇级考核页“重新考核”")).to_be_visible()
     page.get_by_role("button", name="确认认定").click()
     expect(page.get_by_text("已认定崔王村未按期提交自评")).to_be_visible()
+    snap(page, "desktop-town-board-unsubmitted", tmp_path)
     accessible(page)
     absent = campaign.assessments.get(village=cuiwang)
     assert (absent.status, absent.town_reasons) == ("town_assessed", ["未按期提交自评"])
@@ -394,6 +397,10 @@ def test_closing_early_asks_why_and_an_absent_village_is_concluded_from_the_boar
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", bypass_csp=True).new_page()
     sign_in(phone, server, people["secretary"])
     expect(phone.get_by_text("仍可提交，记为逾期提交").first).to_be_visible()
+    accessible(phone)
+    phone.goto(f"{server}/assessments/{campaign.assessments.get(village=xingou).pk}/")
+    phone.get_by_role("link", name=re.compile("一次确认一票否决事项")).click()
+    snap(phone, "phone-secretary-vetoes", tmp_path)
     accessible(phone)
 
 
@@ -455,3 +462,27 @@ def test_the_year_reaches_naming_after_the_city_closes_early(
     expect(town.get_by_text("已为新沟村建立示范村推荐考评")).to_be_visible()
     expect(town.get_by_role("heading", name=re.compile("示范村\\(社区\\)推荐考评"))).to_be_visible()
     accessible(town)
+
+
+def test_going_back_to_a_saved_criterion_saves_from_its_new_version(
+    browser, live_server, people, campaign, xingou
+):
+    phone = browser.new_context(viewport=PHONE)
+    page = phone.new_page()
+    sign_in(page, live_server.url, people["secretary"])
+    mine = campaign.assessments.get(village=xingou)
+    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{cameras.pk}/")
+    page.get_by_label(re.compile("实际数量")).fill("6")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存并继续").click()
+    page.go_back()
+    expect(page.get_by_label(re.compile("实际数量"))).to_have_value("6")
+    page.get_by_label("情况说明").fill("又新装一个")
+    status = page.locator("[data-draft-status]")
+    expect(status).to_contain_text("已自动保存")
+    expect(status).not_to_contain_text("较新的答案")
+    saved = Answer.objects.get(assessment=mine, criterion=cameras)
+    assert saved.narrative == "又新装一个" and saved.value == 6
+    version = page.locator("input[name=base_version]")
+    assert version.get_attribute("autocomplete") == "off"

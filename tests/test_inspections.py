@@ -319,3 +319,13 @@ def test_the_bulletin_list_finds_every_issued_document_again(client, people, xin
         assert reverse("assessments:bulletin_pdf", args=[bulletin.pk]) in page.text
     client.force_login(people["secretary"])
     assert client.get(reverse("assessments:bulletin_list")).status_code == 403
+
+
+def test_inspection_and_order_pages_name_the_item_as_printed(client, people, xingou, criteria):
+    inspection = inspect(people, xingou, criteria)
+    order = RectificationOrder.objects.get()
+    label = f"{criteria['cameras'].label} {criteria['cameras'].title}"
+    assert label.startswith("五(")
+    client.force_login(people["town_office"])
+    assert label in client.get(reverse("assessments:inspection_detail", args=[inspection.pk])).text
+    assert label in client.get(reverse("assessments:order_detail", args=[order.pk])).text

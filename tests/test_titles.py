@@ -525,3 +525,16 @@ def test_result_sentences_in_order():
     held = assessment(city_passed=True)
     held.year_titles = [Title(kind=Title.Kind.SAFE_VILLAGE, first_year=2024, last_year=2024)]
     assert result_sentence(held) == "达标，市级复核合格；获2024年度平安村(社区)称号"
+
+
+def test_the_naming_form_starts_from_the_latest_recommended_year(client, named, people):
+    client.force_login(people["province_office"])
+    page = client.get(reverse("assessments:naming_create"))
+    assert page.context["first_year"] == 2024
+    assert client.get(reverse("assessments:naming_create"), {"first_year": "x"}).status_code == 200
+
+
+def test_an_incident_is_named_by_what_happened(reviewed):
+    names = dict(IncidentCategory.objects.values_list("code", "name"))
+    assert names["five-major-criminal"] == "重大刑事案件"
+    assert not any(name.startswith("不发生") for name in names.values())

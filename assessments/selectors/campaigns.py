@@ -62,7 +62,7 @@ def assessment_history(assessment):
     return (
         AssessmentEvent.objects.filter(assessment=assessment)
         .select_related("actor")
-        .prefetch_related("comments__criterion")
+        .prefetch_related("comments__criterion__parent")
     )
 
 

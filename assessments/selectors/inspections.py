@@ -16,7 +16,9 @@ from villages.rules import region_scope, village_scope
 def visible_orders(user):
     return scoped(
         RectificationOrder.objects.select_related(
-            "village__town", "inspection_finding__criterion", "inspection_finding__inspection"
+            "village__town",
+            "inspection_finding__criterion__parent",
+            "inspection_finding__inspection",
         ),
         village_scope(user, "village__"),
     ).order_by("status", "deadline", "id")

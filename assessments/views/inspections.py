@@ -112,7 +112,7 @@ def inspection_create(request):
 @login_required
 def inspection_detail(request, inspection_id):
     inspection = access_inspection_by_id(request.user, inspection_id)
-    findings = inspection.findings.select_related("criterion", "rectification_order")
+    findings = inspection.findings.select_related("criterion__parent", "rectification_order")
     return render(
         request,
         "assessments/inspection_detail.html",
