@@ -276,14 +276,21 @@ def test_signing_in_by_keyboard(browser, live_server, people, wangchang):
     expect(page.locator(".who-name")).to_be_visible()
 
 
-def test_answers_typed_while_offline_reach_the_server_when_the_signal_returns(
-    browser, live_server, people, campaign, xingou
-):
+def secretary_on_the_phone(browser, live_server, people, campaign, xingou):
+    """新沟村's secretary signed in on a phone: (context, page, assessment, cameras criterion)."""
     phone = browser.new_context(viewport=PHONE)
     page = phone.new_page()
     sign_in(page, live_server.url, people["secretary"])
     mine = campaign.assessments.get(village=xingou)
-    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    return phone, page, mine, campaign.standard.criteria.get(key="technical-prevention.cameras")
+
+
+def test_answers_typed_while_offline_reach_the_server_when_the_signal_returns(
+    browser, live_server, people, campaign, xingou
+):
+    phone, page, mine, cameras = secretary_on_the_phone(
+        browser, live_server, people, campaign, xingou
+    )
     publicity = campaign.standard.criteria.get(key="publicity")
     status = page.locator("[data-draft-status]")
 
@@ -467,11 +474,7 @@ def test_the_year_reaches_naming_after_the_city_closes_early(
 def test_going_back_to_a_saved_criterion_saves_from_its_new_version(
     browser, live_server, people, campaign, xingou
 ):
-    phone = browser.new_context(viewport=PHONE)
-    page = phone.new_page()
-    sign_in(page, live_server.url, people["secretary"])
-    mine = campaign.assessments.get(village=xingou)
-    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    _, page, mine, cameras = secretary_on_the_phone(browser, live_server, people, campaign, xingou)
     page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{cameras.pk}/")
     page.get_by_label(re.compile("实际数量")).fill("6")
     with page.expect_navigation():
