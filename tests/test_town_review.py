@@ -475,6 +475,9 @@ def test_a_village_that_never_submitted_is_concluded_as_not_submitted(
         town,
     )
     assert "未按期提交自评" in event.reason
+    page = client.get(reverse("assessments:town_assessment", args=[absent.pk])).text
+    assert "镇级考核结果：不达标" in page and "重新考核" in page
+    assert reverse("assessments:assessment_return", args=[absent.pk]) not in page
     with pytest.raises(InvalidTransition, match="没有可退回的内容"):
         services.return_assessment(
             actor=town, assessment_id=absent.pk, comments={}, general_reason="x"

@@ -77,7 +77,7 @@ def open_orders_of(villages):
 
 def failing_reasons_of(villages, today):
     """Why each village stands out in its latest year, by village id: a self-assessment
-    overdue, or a result of 不达标 with its reasons."""
+    overdue or submitted late, or a result of 不达标 with its reasons."""
     latest = {}
     for assessment in (
         Assessment.objects.filter(village__in=villages, kind=Assessment.Kind.YEARLY)
@@ -95,6 +95,8 @@ def failing_reasons_of(villages, today):
                 f"{year}年度自评逾期未提交(期限{assessment.effective_due:%Y年%m月%d日}，"
                 f"{assessment.get_status_display()})"
             )
+        elif assessment.submitted_late:
+            found.append(f"{year}年度自评逾期提交")
         if assessment.result_passed is False:
             found.append(f"{year}年度考评不达标：" + "；".join(assessment.result_reasons))
         elif assessment.result_passed is None and assessment.town_passed is False:

@@ -123,7 +123,8 @@ def sample_draw(request, campaign_id):
     if not form.is_valid():
         raise InvalidInput("；".join(e for errors in form.errors.values() for e in errors))
     previous = current_sample(campaign)
-    if previous is not None and not is_confirmed(request):
+    # Without a reason the redraw is refused as it stands; nothing to ask about.
+    if previous is not None and form.cleaned_data["reason"].strip() and not is_confirmed(request):
         return ask(
             request,
             Confirmation(
@@ -133,7 +134,7 @@ def sample_draw(request, campaign_id):
                 effects=[
                     f"现抽查名单(种子 {previous.seed}，{previous.entries.count()} 个村(社区))"
                     "作废，留档备查；按新填写的比例、种子和必抽村(社区)重新抽取。",
-                    f"重新抽取原因：{form.cleaned_data['reason'] or '(未填写，将被拒绝)'}",
+                    f"重新抽取原因：{form.cleaned_data['reason'].strip()}",
                 ],
             ),
         )

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,12 +17,14 @@ from assessments.forms import (
     RectificationReportForm,
     ReopenRectificationForm,
 )
-from assessments.models import Assessment, RectificationOrder
+from assessments.models import RectificationOrder
 from assessments.selectors import (
     access_bulletin_by_id,
     access_inspection_by_id,
     access_order_by_id,
     criteria_of,
+    failing_reasons_of,
+    open_orders_of,
     order_history,
     overdue_orders,
     visible_bulletins,
@@ -203,35 +204,17 @@ def _bulletin_towns(user):
 
 
 def _laggard_notes(town, today):
-    """Why each village of the town might be named: overdue orders, late or failed results."""
+    """Why each village of the town might be named: overdue orders, late or failed results,
+    as the bulletin's attachment will list them."""
+    villages = list(town.villages.filter(is_active=True))
+    orders = open_orders_of(villages)
+    reasons = failing_reasons_of(villages, today)
     notes = {}
-    overdue = (
-        RectificationOrder.objects.filter(village__town=town)
-        .values("village")
-        .annotate(n=Count("id", filter=RectificationOrder.overdue_q(today)))
-        .filter(n__gt=0)
-    )
-    for row in overdue:
-        notes.setdefault(row["village"], []).append(f"逾期未整改 {row['n']} 项")
-    latest = (
-        Assessment.objects.filter(village__town=town, kind=Assessment.Kind.YEARLY)
-        .exclude(campaign__status="draft")
-        .select_related("campaign")
-        .order_by("village_id", "-campaign__year")
-    )
-    seen = set()
-    for assessment in latest:
-        if assessment.village_id in seen:
-            continue
-        seen.add(assessment.village_id)
-        if assessment.is_overdue(today):
-            notes.setdefault(assessment.village_id, []).append(
-                f"{assessment.campaign.year}年度自评逾期"
-            )
-        if assessment.result_passed is False or assessment.town_passed is False:
-            notes.setdefault(assessment.village_id, []).append(
-                f"{assessment.campaign.year}年度考评不达标"
-            )
+    for village in villages:
+        overdue = sum(1 for order in orders.get(village.pk, []) if order.is_overdue(today))
+        found = ([f"逾期未整改 {overdue} 项"] if overdue else []) + reasons.get(village.pk, [])
+        if found:
+            notes[village.pk] = found
     return notes
 
 

@@ -194,6 +194,8 @@ def review_page(request, assessment_id, stage, unassessed=None):
             "pending_count": sum(1 for c in criteria if c.is_judged and c.pk not in findings),
             "judged_count": sum(1 for c in criteria if c.is_judged),
             "reason_form": ReasonForm(),
+            "not_submitted": assessment.submitted_at is None
+            and Assessment.NOT_SUBMITTED_REASON in assessment.town_reasons,
             "can_reopen": stage is TOWN_REVIEW
             and assessment.status == Assessment.Status.TOWN_ASSESSED
             and assessment.campaign.status in Campaign.OPEN_FOR_WORK,
