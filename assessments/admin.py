@@ -15,6 +15,7 @@ from assessments.models import (
     Standard,
     StandardEvent,
 )
+from audit.admin_changes import AuditedAdmin
 from villages.admin import RecordAdmin, RecordInline
 
 
@@ -25,7 +26,7 @@ class IncidentCategoryInline(admin.TabularInline):
 
 
 @admin.register(IncidentGroup)
-class IncidentGroupAdmin(admin.ModelAdmin):
+class IncidentGroupAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "confirmation", "source"]
     inlines = [IncidentCategoryInline]
 
@@ -47,7 +48,7 @@ class IncidentGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentCategory)
-class IncidentCategoryAdmin(admin.ModelAdmin):
+class IncidentCategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "group", "disqualifying", "is_active"]
     list_filter = ["group", "disqualifying", "is_active"]
     search_fields = ["name", "code"]
@@ -92,7 +93,7 @@ class StandardEventInline(RecordInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin):
+class StandardAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "version", "effective_year", "kind", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "code"]
@@ -133,7 +134,7 @@ class CampaignEventInline(RecordInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin, admin.ModelAdmin):
     """Deadlines may be corrected here; the state moves only through the portal's actions."""
 
     list_display = ["__str__", "year", "town", "standard", "status", "self_assessment_due"]

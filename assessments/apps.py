@@ -8,7 +8,6 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from assessments import signals  # noqa: F401  (connects the audit receivers)
         from assessments.selectors.town_review import confirmed_profile_figures
         from pingan.pdf import check_font_subsetter
         from villages.figures import register_source

@@ -8,8 +8,11 @@ def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def official_document(*, issuer_mark, document_number, title, body, issuer, issued_on):
-    """The parts every red-header document shares."""
+def official_document(
+    *, issuer_mark, document_number, title, body, issuer, issued_on, checkpoint=None
+):
+    """The parts every red-header document shares; a filed or issued one prints the audit
+    checkpoint made when it was filed or issued."""
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     salutation = lines.pop(0) if lines and lines[0].endswith(("：", ":")) else ""
     return {
@@ -20,6 +23,7 @@ def official_document(*, issuer_mark, document_number, title, body, issuer, issu
         "paragraphs": lines,
         "issuer": issuer,
         "issued_on_text": chinese_date(issued_on),
+        "checkpoint": checkpoint,
     }
 
 
@@ -33,6 +37,7 @@ def pass_list_document(pass_list, entries):
             body=pass_list.body,
             issuer=pass_list.issuer,
             issued_on=pass_list.issued_on,
+            checkpoint=pass_list.checkpoint,
         ),
         "attachment_title": f"{campaign.year}年度{campaign.town.name}平安村(社区)达标名单",
         "entries": entries,
@@ -52,6 +57,7 @@ def bulletin_document(bulletin, villages):
             body=bulletin.body,
             issuer=bulletin.issuer,
             issued_on=bulletin.issued_on,
+            checkpoint=bulletin.checkpoint,
         ),
         "attachment_title": "被重点通报村(社区)存在的问题及未完成整改事项",
         "named": [
@@ -75,6 +81,7 @@ def recommendation_document(recommendation_list, recommendations):
             body=recommendation_list.body,
             issuer=recommendation_list.issuer,
             issued_on=recommendation_list.issued_on,
+            checkpoint=recommendation_list.checkpoint,
         ),
         "attachment_title": f"{recommendation_list.year}年度平安湖北建设示范村(社区)推荐名单",
         "recommendations": recommendations,

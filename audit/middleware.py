@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from audit.trail import current_address
 
 
@@ -16,5 +18,15 @@ class AuditAddressMiddleware:
 
 
 def client_address(request):
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    """The socket's address, or, behind the TRUSTED_PROXY_COUNT proxies the deployment names,
+    the address the first of them saw: each proxy appends what it saw, so anything to the
+    left of that was written by the client and is not believed."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]

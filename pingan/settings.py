@@ -20,6 +20,24 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "development-only-key-never-used-when-debug-is-off"
 
+# The audit trail's keys live outside the database: AUDIT_KEY makes each entry's HMAC, and
+# AUDIT_SIGNING_KEY (an Ed25519 private key, 64 hex digits) signs its checkpoints, so neither
+# a rewritten chain nor a forged checkpoint can be made from the database alone.
+AUDIT_KEY = env.str("AUDIT_KEY", default="")
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+if not (AUDIT_KEY and AUDIT_SIGNING_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "未设置 AUDIT_KEY 或 AUDIT_SIGNING_KEY：关闭 DEBUG 运行时必须通过环境变量"
+            "提供审计日志密钥(生成方法见 README)。"
+        )
+    AUDIT_KEY = AUDIT_KEY or "development-only-audit-key"
+    AUDIT_SIGNING_KEY = AUDIT_SIGNING_KEY or "11" * 32
+
+# How many proxies of our own stand in front of the portal: the client address is taken that
+# many places from the right of X-Forwarded-For; with none, from the socket.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -112,6 +130,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The lock-out counts the address the audit trail records: never one the client wrote.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -9,8 +9,15 @@ from pingan.pdf import check_font_subsetter
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
 
+AUDIT_KEYS = {"AUDIT_KEY": "a" * 64, "AUDIT_SIGNING_KEY": "5" * 64}
+
+
 def run_settings(**environment):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "AUDIT_KEY", "AUDIT_SIGNING_KEY")
+    }
     env.update(environment, DJANGO_SETTINGS_MODULE="pingan.settings")
     return subprocess.run(
         [sys.executable, "-c", CHECK],
@@ -29,9 +36,17 @@ def test_secret_key_is_required_when_debug_is_off():
 
 
 def test_production_starts_with_a_secret_key():
-    result = run_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="pingan.example")
+    result = run_settings(
+        DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="pingan.example", **AUDIT_KEYS
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_production_needs_the_audit_keys_outside_the_database():
+    result = run_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="pingan.example")
+    assert result.returncode != 0
+    assert "AUDIT_KEY" in result.stderr
 
 
 def test_development_default_key_only_with_debug():
@@ -72,6 +87,7 @@ def test_production_settings_pass_the_deploy_check():
         "SECURE_HSTS_SECONDS": "31536000",
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
         "SECURE_HSTS_PRELOAD": "1",
+        **AUDIT_KEYS,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

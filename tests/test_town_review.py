@@ -1,12 +1,14 @@
 """The town's year: findings, the engine's verdict, a return, approval, the pass list, filing."""
 
 import io
+import re
 import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -25,6 +27,7 @@ from assessments.models import (
 )
 from assessments.selectors import criteria_of, pass_rule_for
 from assessments.verdict import evaluate
+from audit.models import AuditEntry
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from pingan.pdf import FONT_DIRECTORY
 from tests.factories import user_with_role
@@ -353,6 +356,19 @@ def test_pass_list_pdf_embeds_its_font_and_names_only_passing_villages(filed, tm
         check=True,
     )
     assert (tmp_path / "page-1.png").stat().st_size > 5000
+
+
+def test_the_filed_pass_list_prints_the_checkpoint_that_proves_the_trail(filed, people):
+    text = "".join(page.extract_text() for page in PdfReader(filed.pdf.path).pages)
+    printed = re.search(r"审计检查点\s*(\d+:[0-9a-f]{16})", text.replace("\n", ""))
+    assert printed is not None, text[-300:]
+    assert printed.group(1) == filed.checkpoint.printed
+    filing = AuditEntry.objects.get(action="passlist.filed", object_id=str(filed.pk))
+    assert filing.sequence <= filed.checkpoint.sequence
+    call_command("verify_audit", checkpoint=[printed.group(1)], verbosity=0)
+    AuditEntry.objects.filter(pk=filing.pk).update(object_repr="改写")
+    with pytest.raises(CommandError):
+        call_command("verify_audit", checkpoint=[printed.group(1)])
 
 
 def test_filing_twice_is_refused(filed, people):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from audit.admin_changes import AuditedAdmin
 from villages import services
 from villages.models import Membership, Region, User, Village, VillageEvent
 
@@ -17,7 +18,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class PinganUserAdmin(UserAdmin):
+class PinganUserAdmin(AuditedAdmin, UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets,
         ("联系方式", {"fields": ("full_name", "phone")}),
@@ -28,7 +29,7 @@ class PinganUserAdmin(UserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -110,7 +111,7 @@ class VillageEventInline(RecordInline):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(AuditedAdmin, admin.ModelAdmin):
     form = VillageAdminForm
     list_display = ["code", "name", "kind", "town", "is_active", "merged_into", "camera_count"]
     list_filter = ["kind", "is_active", "town"]
@@ -160,7 +161,7 @@ class VillageEventAdmin(RecordAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["user", "role", "region", "village", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__full_name", "village__name", "region__name"]

@@ -6,4 +6,4 @@ class VillagesConfig(AppConfig):
     verbose_name = "行政区划与人员"
 
     def ready(self):
-        from villages import signals  # noqa: F401  (connects the audit receivers)
+        from villages import signals  # noqa: F401  (audits sign-ins and sign-outs)

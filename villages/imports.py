@@ -8,10 +8,12 @@ from django.db import transaction
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from audit.trail import record_many
 from pingan.errors import NotPermitted
 from pingan.sheets import SheetRefused, read_table
 from villages.models import Region, Village, VillageEvent
 from villages.rules import is_administrator
+from villages.services import record_village_events
 
 CODE, NAME, KIND, PARENT = "统计用区划代码", "名称", "类型", "上级区划代码"
 COUNT_COLUMNS = {
@@ -254,19 +256,19 @@ def import_villages(*, actor, upload, dry_run, source=""):
         if dry_run:
             transaction.set_rollback(True)
         else:
-            _record_events(actor, village_result, source)
+            _record_events(actor, region_result, village_result, source)
     summary.rows.sort()
     return summary
 
 
-def _record_events(actor, result, source):
+def _record_events(actor, region_result, result, source):
     reason = f"批量导入{('：' + source) if source else ''}"
     kinds = {"new": VillageEvent.Kind.CREATED, "update": VillageEvent.Kind.PROFILE_CHANGED}
     changed = {
         row.instance.code: kinds[row.import_type] for row in result.rows if row.import_type in kinds
     }
-    VillageEvent.objects.bulk_create(
-        (
+    record_village_events(
+        [
             VillageEvent(
                 village=village,
                 kind=changed[village.code],
@@ -274,9 +276,22 @@ def _record_events(actor, result, source):
                 to_value=f"{village.code} {village.name}",
                 reason=reason,
             )
-            for village in Village.objects.filter(code__in=list(changed))
-        ),
+            for village in Village.objects.filter(code__in=list(changed)).select_related("town")
+        ],
         batch_size=2000,
+    )
+    regions = {
+        str(row.object_id): row.import_type
+        for row in region_result.rows
+        if row.import_type in kinds
+    }
+    record_many(
+        action="region.imported",
+        actor=actor,
+        changes=[
+            (region, None, {"import": regions[str(region.pk)], "name": region.name})
+            for region in Region.objects.filter(pk__in=list(regions))
+        ],
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from audit.trail import record_many
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from villages.models import Village, VillageEvent
 from villages.rules import is_administrator
@@ -25,6 +26,28 @@ def _require_administrator(actor):
         raise NotPermitted("只有系统管理员可以维护行政区划和村(社区)名录。")
 
 
+def record_village_events(events, batch_size=None):
+    """Save `events` (unsaved VillageEvent rows of one actor) and give each its audit entry."""
+    events = VillageEvent.objects.bulk_create(events, batch_size=batch_size)
+    by_kind = {}
+    for event in events:
+        by_kind.setdefault(event.kind, []).append(event)
+    for kind, same in by_kind.items():
+        record_many(
+            action=f"village.{kind}",
+            actor=same[0].actor,
+            changes=[
+                (
+                    event.village,
+                    {"value": event.from_value} if event.from_value else None,
+                    {"value": event.to_value, "reason": event.reason},
+                )
+                for event in same
+            ],
+        )
+    return events
+
+
 def _describe(village, fields):
     return "；".join(
         f"{Village._meta.get_field(name).verbose_name}：{getattr(village, name)}" for name in fields
@@ -42,12 +65,16 @@ def create_village(*, actor, code, name, town, reason="", **profile):
     village = Village(code=code, name=name, town=town, **profile)
     village.full_clean()
     village.save()
-    VillageEvent.objects.create(
-        village=village,
-        kind=VillageEvent.Kind.CREATED,
-        actor=actor,
-        to_value=f"{village.code} {village.name}",
-        reason=reason,
+    record_village_events(
+        [
+            VillageEvent(
+                village=village,
+                kind=VillageEvent.Kind.CREATED,
+                actor=actor,
+                to_value=f"{village.code} {village.name}",
+                reason=reason,
+            )
+        ]
     )
     return village
 
@@ -89,16 +116,18 @@ def update_village(*, actor, village_id, changes, reason=""):
                 _describe(village, changed_profile),
             )
         )
-    VillageEvent.objects.bulk_create(
-        VillageEvent(
-            village=village,
-            kind=kind,
-            actor=actor,
-            from_value=from_value,
-            to_value=to_value,
-            reason=reason,
-        )
-        for kind, from_value, to_value in events
+    record_village_events(
+        [
+            VillageEvent(
+                village=village,
+                kind=kind,
+                actor=actor,
+                from_value=from_value,
+                to_value=to_value,
+                reason=reason,
+            )
+            for kind, from_value, to_value in events
+        ]
     )
     return village
 
@@ -127,12 +156,16 @@ def merge_village(*, actor, village_id, into_village_id, reason):
     village.merged_into = target
     village.is_active = False
     village.save(update_fields=["merged_into", "is_active"])
-    VillageEvent.objects.create(
-        village=village,
-        kind=VillageEvent.Kind.MERGED,
-        actor=actor,
-        from_value=village.name,
-        to_value=f"并入{target.name}({target.code})",
-        reason=reason,
+    record_village_events(
+        [
+            VillageEvent(
+                village=village,
+                kind=VillageEvent.Kind.MERGED,
+                actor=actor,
+                from_value=village.name,
+                to_value=f"并入{target.name}({target.code})",
+                reason=reason,
+            )
+        ]
     )
     return village

@@ -1,12 +1,11 @@
-"""Audit entries for sign-ins and for changes of the administrative register."""
+"""Audit entries for sign-ins, failed sign-ins and sign-outs: Django announces them only as
+signals. Every change of data is audited by the service that makes it."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from audit.middleware import client_address
 from audit.trail import record
-from villages.models import VillageEvent
 
 
 @receiver(user_logged_in)
@@ -27,15 +26,3 @@ def audit_failed_login(sender, credentials, request=None, **kwargs):
         after={"username": credentials.get("username", "")},
         address=client_address(request) if request is not None else None,
     )
-
-
-@receiver(post_save, sender=VillageEvent)
-def audit_village_event(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        record(
-            action=f"village.{instance.kind}",
-            actor=instance.actor,
-            target=instance.village,
-            before={"value": instance.from_value} if instance.from_value else None,
-            after={"value": instance.to_value, "reason": instance.reason},
-        )

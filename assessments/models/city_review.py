@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from assessments.models.campaigns import Assessment, Campaign
 from assessments.models.town_review import PassList
+from audit.models import printed_checkpoint
 
 
 class SamplingRuleManager(models.Manager):
@@ -158,6 +159,7 @@ class RecommendationList(models.Model):
     issuer = models.CharField("发文机关", max_length=100)
     issued_on = models.DateField("成文日期")
     pdf = models.FileField("推荐文件", upload_to="documents/", editable=False)
+    checkpoint = printed_checkpoint()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="拟制人", on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from assessments.models.standards import Criterion, Standard
 from assessments.models.town_review import PassList
+from audit.models import printed_checkpoint
 from villages.models import StateEvent
 
 
@@ -154,6 +155,7 @@ class Bulletin(models.Model):
         "villages.Village", verbose_name="通报的村(社区)", related_name="+"
     )
     pdf = models.FileField("通报文件", upload_to="documents/", editable=False)
+    checkpoint = printed_checkpoint()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="拟制人", on_delete=models.PROTECT, related_name="+"
     )

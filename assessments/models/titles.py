@@ -8,6 +8,7 @@ from django.db.models import Q
 from assessments.models.campaigns import Assessment
 from assessments.models.standards import IncidentCategory
 from assessments.models.town_review import PassList
+from audit.models import printed_checkpoint
 from villages.models import StateEvent
 
 
@@ -24,6 +25,7 @@ class NamingBatch(models.Model):
     )
     issuer = models.CharField("命名机关", max_length=100)
     named_on = models.DateField("命名日期")
+    checkpoint = printed_checkpoint()
     named_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
     )

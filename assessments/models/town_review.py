@@ -7,6 +7,7 @@ from django.db import models
 from assessments import verdict
 from assessments.models.campaigns import Assessment, Campaign
 from assessments.models.standards import Criterion
+from audit.models import printed_checkpoint
 
 
 class Finding(models.Model):
@@ -73,6 +74,7 @@ class PassList(models.Model):
     issuer = models.CharField("发文机关", max_length=100)
     issued_on = models.DateField("成文日期")
     pdf = models.FileField("通报文件", upload_to="documents/", blank=True, editable=False)
+    checkpoint = printed_checkpoint()
     updated_at = models.DateTimeField("最后修改", auto_now=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from assessments.services.common import (
     require_object,
 )
 from assessments.services.standards import pin_standard
+from audit.trail import record_many
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.notifications import configured_channels
 from villages.models import Membership, Village
@@ -77,6 +78,16 @@ def open_campaign(*, actor, campaign_id):
             for village in villages
         ],
         ignore_conflicts=True,
+    )
+    record_many(
+        action="assessment.created",
+        actor=actor,
+        changes=[
+            (assessment, None, {"status": assessment.status, "standard": campaign.standard_id})
+            for assessment in Assessment.objects.filter(campaign=campaign).select_related(
+                "village__town"
+            )
+        ],
     )
     campaign.status = Campaign.Status.SELF_ASSESSMENT
     campaign.opened_at = timezone.now()

@@ -30,6 +30,8 @@ from assessments.selectors import (
     criteria_of,
 )
 from assessments.services.common import (
+    audit,
+    document_fields,
     files_removed_on_failure,
     full_clean,
     lock_assessment,
@@ -42,6 +44,7 @@ from assessments.services.common import (
 from assessments.services.standards import pin_standard
 from assessments.services.titles import grant_yearly_titles
 from assessments.services.town_review import lock_for_review, stage_findings, verdict_of
+from audit.trail import make_checkpoint
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pdf import render_pdf
 
@@ -119,6 +122,13 @@ def draw_sample(*, actor, campaign_id, ratio, minimum_count, forced=None, seed="
         drawn_by=actor,
         redraw_reason=reason.strip(),
         replaces=previous,
+    )
+    audit(
+        actor,
+        "sample.drawn",
+        campaign,
+        {"replaced": previous.seed} if previous else None,
+        {"seed": seed, "ratio": ratio, "minimum_count": minimum_count, "villages": codes},
     )
     SampleEntry.objects.bulk_create(
         SampleEntry(
@@ -284,6 +294,24 @@ def issue_recommendations(
         )
         full_clean(recommendation_list, exclude=["pdf"])
         require_unused_document_number(recommendation_list, city)
+        recommendation_list.save()
+        for recommendation in recommendations:
+            recommendation.recommendation_list = recommendation_list
+        Recommendation.objects.bulk_create(recommendations)
+        audit(
+            actor,
+            "recommendationlist.issued",
+            recommendation_list,
+            None,
+            {
+                **document_fields(recommendation_list),
+                "villages": [r.assessment.village.code for r in recommendations],
+            },
+        )
+        # The checkpoint covers the issuing itself, and the printout carries it.
+        recommendation_list.checkpoint = make_checkpoint(
+            f"印发 {recommendation_list.document_number}"
+        )
         pdf = render_pdf(
             "documents/recommendation.html",
             recommendation_document(recommendation_list, recommendations),
@@ -294,8 +322,5 @@ def issue_recommendations(
             save=False,
         )
         written.append(recommendation_list.pdf.name)
-        recommendation_list.save()
-        for recommendation in recommendations:
-            recommendation.recommendation_list = recommendation_list
-        Recommendation.objects.bulk_create(recommendations)
+        recommendation_list.save(update_fields=["pdf", "checkpoint"])
         return recommendation_list

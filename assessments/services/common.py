@@ -19,6 +19,7 @@ from assessments.models import (
     RectificationOrder,
 )
 from assessments.selectors import document_holding_number, issued_recommendation_list
+from audit.trail import record
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 
 
@@ -51,8 +52,9 @@ def require_unused_document_number(document, region):
 
 
 def record_event(event_model, subject, actor, previous, reason="", **fields):
-    """The who/when/from/to/why row of a change of `subject`, which already holds its new state."""
-    return event_model.objects.create(
+    """The who/when/from/to/why row of a change of `subject`, which already holds its new
+    state, and its audit entry, in the caller's transaction."""
+    event = event_model.objects.create(
         **{event_model.subject_field: subject},
         actor=actor,
         from_status=previous,
@@ -60,6 +62,34 @@ def record_event(event_model, subject, actor, previous, reason="", **fields):
         reason=reason,
         **fields,
     )
+    record(
+        action=event_action(event),
+        actor=actor,
+        target=subject,
+        before={"status": previous},
+        after={"status": subject.status, "reason": reason},
+    )
+    return event
+
+
+def event_action(event):
+    """The audit name of an event row: `assessmentevent.submitted`, `campaignevent.status`."""
+    kind = getattr(event, "action", None) or getattr(event, "kind", None) or "status"
+    return f"{event._meta.model_name}.{kind}"
+
+
+def document_fields(document):
+    """What an audit entry keeps of a document: its number, title, issuer and date."""
+    return {
+        name: getattr(document, name, None)
+        for name in ("document_number", "title", "issuer", "issued_on", "named_on")
+        if getattr(document, name, None) is not None
+    }
+
+
+def audit(actor, action, target, before=None, after=None):
+    """An audited write without a state event (an answer, a finding, a document drafted)."""
+    return record(action=action, actor=actor, target=target, before=before, after=after)
 
 
 def move_state(subject, target, event_model, *, actor, refusal, reason="", **fields):

@@ -22,6 +22,8 @@ from assessments.models import (
 )
 from assessments.selectors import failing_reasons_of, open_orders_of
 from assessments.services.common import (
+    audit,
+    document_fields,
     files_removed_on_failure,
     full_clean,
     move_state,
@@ -30,6 +32,7 @@ from assessments.services.common import (
     require_unused_document_number,
     store_evidence,
 )
+from audit.trail import make_checkpoint
 from pingan.errors import InvalidInput
 from pingan.pdf import render_pdf
 from villages.models import Village
@@ -72,6 +75,13 @@ def record_inspection(*, actor, village_id, inspected_on, inspectors, summary, f
         comment = (finding.get("comment") or "").strip()
         row = InspectionFinding.objects.create(
             inspection=inspection, criterion=criterion, met=finding["met"], comment=comment
+        )
+        audit(
+            actor,
+            "inspection.finding",
+            inspection,
+            None,
+            {"criterion": criterion.key, "met": row.met, "comment": comment},
         )
         if finding["met"]:
             continue
@@ -222,11 +232,21 @@ def issue_bulletin(*, actor, town, document_number, title, body, issuer, issued_
         )
         full_clean(bulletin, exclude=["pdf"])
         require_unused_document_number(bulletin, town)
+        bulletin.save()
+        bulletin.villages.set(villages)
+        audit(
+            actor,
+            "bulletin.issued",
+            bulletin,
+            None,
+            {**document_fields(bulletin), "villages": [v.code for v in villages]},
+        )
+        # The checkpoint covers the issuing itself, and the printout carries it.
+        bulletin.checkpoint = make_checkpoint(f"印发 {bulletin.document_number}")
         pdf = render_pdf("documents/bulletin.html", bulletin_document(bulletin, villages))
         bulletin.pdf.save(
             f"bulletin-{town.code}-{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False
         )
         written.append(bulletin.pdf.name)
-        bulletin.save()
-        bulletin.villages.set(villages)
+        bulletin.save(update_fields=["pdf", "checkpoint"])
         return bulletin

@@ -25,6 +25,7 @@ from assessments.selectors import (
     workspace_parts,
 )
 from assessments.services.common import (
+    audit,
     criterion_in_standard,
     decimal_input,
     files_removed_on_failure,
@@ -37,6 +38,7 @@ from assessments.services.common import (
     require_candidacies_open,
     store_evidence,
 )
+from audit.trail import record_many
 from pingan.errors import InvalidInput, InvalidTransition
 
 
@@ -64,6 +66,7 @@ def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=Non
     """The village's 创建方案 (text and/or a document) and how the work reaches households."""
     with files_removed_on_failure() as written, transaction.atomic():
         assessment = _lock_for_editing(actor, assessment_id)
+        before = {"plan_text": assessment.plan_text, "outreach_text": assessment.outreach_text}
         assessment.plan_text = plain_text(plan_text, "创建方案")
         assessment.outreach_text = plain_text(outreach_text, "向小区、湾组、网格、家庭延伸情况")
         if plan_upload is not None:
@@ -71,6 +74,12 @@ def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=Non
             assessment.plan_document = store_evidence(actor, assessment, None, plan_upload, written)
             if replaced:
                 Evidence.objects.filter(pk=replaced).update(withdrawn_at=timezone.now())
+        after = {
+            "plan_text": assessment.plan_text,
+            "outreach_text": assessment.outreach_text,
+            "plan_document": assessment.plan_document_id,
+        }
+        audit(actor, "assessment.plan_saved", assessment, before, after)
         mark_started(assessment, actor)
         return assessment
 
@@ -100,6 +109,7 @@ def save_answer(
     )
     if base_version is not None and answer.pk and answer.version != base_version:
         raise StaleAnswer(answer)
+    before = answer_values(answer) if answer.pk else None
     answer.veto_occurred = answer.met = answer.value = answer.score = None
     label = f"{criterion.number} {criterion.title}"
     answer.narrative = plain_text(narrative, f"{label}：说明")
@@ -119,9 +129,23 @@ def save_answer(
     answer.carried_over = False
     answer.version += 1
     answer.save()
+    audit(actor, "answer.saved", answer, before, answer_values(answer))
     _mark_return_answered(assessment, criterion, actor)
     mark_started(assessment, actor)
     return answer
+
+
+def answer_values(answer):
+    return {
+        "criterion": answer.criterion.key,
+        "veto_occurred": answer.veto_occurred,
+        "met": answer.met,
+        "value": answer.value,
+        "score": answer.score,
+        "narrative": answer.narrative,
+        "carried_over": answer.carried_over,
+        "version": answer.version,
+    }
 
 
 def _mark_return_answered(assessment, criterion, actor, note=""):
@@ -147,6 +171,7 @@ def keep_returned_answer(*, actor, assessment_id, criterion_id, note):
         raise InvalidInput(f"{criterion.label} {criterion.title}：确认无需修改时须说明理由。")
     if not _mark_return_answered(assessment, criterion, actor, note):
         raise InvalidTransition(f"{criterion.label} {criterion.title}没有待处理的退回意见。")
+    audit(actor, "answer.kept", assessment, None, {"criterion": criterion.key, "note": note})
     return assessment
 
 
@@ -205,6 +230,11 @@ def start_from_last_year(*, actor, assessment_id):
     if not carried:
         raise InvalidInput(f"{previous.campaign.year}年度没有可以沿用的答案。")
     Answer.objects.bulk_create(carried)
+    record_many(
+        action="answer.carried_over",
+        actor=actor,
+        changes=[(answer, None, answer_values(answer)) for answer in carried],
+    )
     mark_started(assessment, actor)
     reason = f"沿用{previous.campaign.year}年度答案{len(carried)}项"
     if fresh:
@@ -234,6 +264,7 @@ def confirm_carried_answer(*, actor, assessment_id, criterion_id):
     answer.version += 1
     answer.updated_by = actor
     answer.save()
+    audit(actor, "answer.confirmed", answer, {"carried_over": True}, answer_values(answer))
     return answer
 
 
@@ -281,6 +312,7 @@ def carry_evidence(*, actor, assessment_id, evidence_id):
                 copy.thumbnail.save(f"{copy.token}.jpg", ContentFile(stored.read()), save=False)
             written.append(copy.thumbnail.name)
         copy.save()
+        audit(actor, "evidence.carried", copy, None, evidence_values(copy))
         mark_started(assessment, actor)
         return copy
 
@@ -294,6 +326,7 @@ def add_evidence(
         evidence = store_evidence(
             actor, assessment, criterion, upload, written, covers_from, covers_until
         )
+        audit(actor, "evidence.added", evidence, None, evidence_values(evidence))
         _mark_return_answered(assessment, criterion, actor)
         mark_started(assessment, actor)
         return evidence
@@ -308,10 +341,20 @@ def withdraw_evidence(*, actor, evidence_id):
         raise InvalidTransition(f"“{evidence.original_name}”已撤回。")
     evidence.withdrawn_at = timezone.now()
     evidence.save(update_fields=["withdrawn_at"])
+    audit(actor, "evidence.withdrawn", evidence, evidence_values(evidence), None)
     if assessment.plan_document_id == evidence.pk:
         assessment.plan_document = None
         assessment.save(update_fields=["plan_document"])
     return evidence
+
+
+def evidence_values(evidence):
+    return {
+        "name": evidence.original_name,
+        "criterion": evidence.criterion.key if evidence.criterion_id else None,
+        "size": evidence.size,
+        "sha": evidence.token.hex,
+    }
 
 
 def missing_for_submission(assessment, criteria, answers, evidence_by_criterion, open_returns=()):

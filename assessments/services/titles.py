@@ -19,6 +19,8 @@ from assessments.models import (
 )
 from assessments.selectors import titles_an_incident_revokes
 from assessments.services.common import (
+    audit,
+    document_fields,
     full_clean,
     move_state,
     record_event,
@@ -26,8 +28,20 @@ from assessments.services.common import (
     require_unused_document_number,
 )
 from assessments.services.town_review import verdict_of
+from audit.trail import make_checkpoint
 from pingan.errors import InvalidInput, InvalidTransition
 from villages.models import Village
+
+
+def incident_values(incident):
+    return {
+        "village": incident.village.code,
+        "category": incident.category.code,
+        "occurred_on": incident.occurred_on,
+        "description": incident.description,
+        "status": incident.status,
+        "correction_reason": incident.correction_reason,
+    }
 
 
 def _move_title(title, actor, target, action, reason, incident=None):
@@ -115,6 +129,7 @@ def record_incident(*, actor, village_id, category_id, occurred_on, description,
         case_number=case_number.strip(),
         recorded_by=actor,
     )
+    audit(actor, "incident.recorded", incident, None, incident_values(incident))
     if not category.disqualifying:
         return incident
     reason = f"{occurred_on:%Y年%m月%d日}发生{category.name}(案事件登记)：{incident.description}"
@@ -209,6 +224,13 @@ def correct_incident(*, actor, incident_id, reason):
     incident.corrected_by = actor
     incident.corrected_at = timezone.now()
     incident.save()
+    audit(
+        actor,
+        "incident.corrected",
+        incident,
+        {"status": Incident.Status.RECORDED},
+        incident_values(incident),
+    )
     note = f"案事件更正({reason.strip()})，恢复因{incident}所作处理"
     for effect in incident.effects.select_related("title", "assessment").filter(
         undone_at__isnull=True
@@ -328,4 +350,7 @@ def name_demonstration_villages(
             f"{batch.document_number}审定命名",
             action=TitleEvent.Action.GRANTED,
         )
+    audit(actor, "namingbatch.named", batch, None, document_fields(batch))
+    batch.checkpoint = make_checkpoint(f"命名 {batch.document_number}")
+    batch.save(update_fields=["checkpoint"])
     return batch

@@ -28,8 +28,10 @@ from assessments.selectors import (
     status_before_town_conclusion,
 )
 from assessments.services.common import (
+    audit,
     criterion_in_standard,
     decimal_input,
+    document_fields,
     files_removed_on_failure,
     full_clean,
     lock_assessment,
@@ -41,6 +43,7 @@ from assessments.services.common import (
     require_unused_document_number,
 )
 from assessments.verdict import evaluate
+from audit.trail import make_checkpoint, record_many
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pdf import render_pdf
 
@@ -157,13 +160,30 @@ def save_finding(
     comment = comment.strip()
     if not agrees and not comment:
         raise InvalidInput(f"{criterion.label} {criterion.title}：不同意时须写明意见。")
+    previous = Finding.objects.filter(
+        assessment=assessment, criterion=criterion, stage=stage
+    ).first()
     finding, _ = Finding.objects.update_or_create(
         assessment=assessment,
         criterion=criterion,
         stage=stage,
         defaults={**fields, "agrees": agrees, "comment": comment, "recorded_by": actor},
     )
+    audit(
+        actor,
+        "finding.saved",
+        finding,
+        finding_values(previous) if previous else None,
+        finding_values(finding),
+    )
     return finding
+
+
+def finding_values(finding):
+    return {
+        name: getattr(finding, name)
+        for name in ("stage", "agrees", "veto_occurred", "met", "value", "score", "comment")
+    }
 
 
 def verdict_of(assessment, stage, criteria=None, findings=None):
@@ -337,6 +357,22 @@ def approve_campaign(*, actor, campaign_id, reason=""):
         assessments, ["status", "result_passed", "result_reasons", "updated_at"]
     )
     AssessmentEvent.objects.bulk_create(events)
+    record_many(
+        action="assessmentevent.approved",
+        actor=actor,
+        changes=[
+            (
+                assessment,
+                {"status": event.from_status},
+                {
+                    "status": event.to_status,
+                    "reason": event.reason,
+                    "result_passed": assessment.result_passed,
+                },
+            )
+            for assessment, event in zip(assessments, events, strict=True)
+        ],
+    )
     move_campaign(campaign, actor, Campaign.Status.APPROVED, reason.strip() or "审定考评结果")
     campaign.approved_at = now
     campaign.save(update_fields=["status", "approved_at"])
@@ -371,6 +407,7 @@ def save_pass_list(*, actor, campaign_id, document_number, title, body, issuer, 
             f"达标名单通报须在领导小组审定后、报备前拟制；当前为“{campaign.get_status_display()}”。"
         )
     pass_list = PassList.objects.filter(campaign=campaign).first() or PassList(campaign=campaign)
+    before = document_fields(pass_list) if pass_list.pk else None
     pass_list.document_number = document_number.strip()
     pass_list.title = title.strip()
     pass_list.body = body.strip()
@@ -379,6 +416,7 @@ def save_pass_list(*, actor, campaign_id, document_number, title, body, issuer, 
     full_clean(pass_list)
     require_unused_document_number(pass_list, campaign.town)
     pass_list.save()
+    audit(actor, "passlist.drafted", pass_list, before, document_fields(pass_list))
     return pass_list
 
 
@@ -397,12 +435,23 @@ def file_campaign(*, actor, campaign_id):
         for entry in entries:
             entry.pass_list = pass_list
         PassListEntry.objects.bulk_create(entries)
+        audit(
+            actor,
+            "passlist.filed",
+            pass_list,
+            None,
+            {
+                **document_fields(pass_list),
+                "villages": [f"{entry.village.code} {entry.village_name}" for entry in entries],
+            },
+        )
+        pass_list.checkpoint = make_checkpoint(f"报备 {pass_list.document_number}")
         pdf = render_pdf("documents/pass_list.html", pass_list_document(pass_list, entries))
         pass_list.pdf.save(
             f"pass-list-{campaign.town.code}-{campaign.year}.pdf", ContentFile(pdf), save=False
         )
         written.append(pass_list.pdf.name)
-        pass_list.save(update_fields=["pdf"])
+        pass_list.save(update_fields=["pdf", "checkpoint"])
         campaign.filed_at = timezone.now()
         campaign.save(update_fields=["status", "filed_at"])
         return campaign
