@@ -19,6 +19,7 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.selectors import result_sentence
+from audit.models import AuditEntry
 from villages.models import NUMERIC_PROFILE_FIELDS, Region, Village
 
 
@@ -478,3 +479,27 @@ class NamingInput(serializers.Serializer):
     issuer = serializers.CharField(max_length=100)
     named_on = serializers.DateField()
     picks = NamingPick(many=True, allow_empty=False)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    village = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "sequence",
+            "occurred_at",
+            "actor_name",
+            "address",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "village",
+            "region",
+            "before",
+            "after",
+            "previous_hash",
+            "entry_hash",
+        ]

@@ -17,6 +17,7 @@ router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("rectification-orders", views.RectificationOrderViewSet, basename="order")
 router.register("recommendation-lists", views.RecommendationViewSet, basename="recommendation")
 router.register("namings", views.NamingViewSet, basename="naming")
+router.register("audit", views.AuditEntryViewSet, basename="audit")
 
 app_name = "api"
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.selectors import overdue_orders, recent_revocations
+from audit.selectors import may_read_trail
 from villages.rules import home_village_of, memberships_of
 
 RECENT_REVOCATIONS = timedelta(days=30)
@@ -40,6 +41,8 @@ def navigation(request):
     if user.has_perm("assessments.view_standard"):
         items.append(("创建标准", reverse("assessments:standard_list")))
     items.append(("我的下载", reverse("assessments:prepared_file_list")))
+    if may_read_trail(user):
+        items.append(("审计日志", reverse("audit:entry_list")))
     if user.has_perm("villages.use_admin_site") and user.is_staff:
         items.append(("管理后台", reverse("admin:index")))
     return {

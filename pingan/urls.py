@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("villages/", include("villages.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

@@ -1,17 +1,20 @@
 """The hash-chained audit trail and verify_audit."""
 
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from assessments import services
 from audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from audit.trail import make_checkpoint, record, verify
-from tests.factories import user_with_role
+from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import answer_everything, run_town_year
 from tests.test_imports import NEW_TOWN, sheet, village_row
 from villages.imports import import_villages
@@ -362,3 +365,50 @@ def test_every_model_the_admin_may_change_is_audited(rf, people):
         and not isinstance(model_admin, AuditedAdmin)
     ]
     assert not unaudited, f"admin pages that change data without an audit entry: {unaudited}"
+
+
+def test_each_office_reads_the_trail_of_its_own_place(client, people, trail, xingou, wangchang):
+    other_town = RegionFactory(code="429006105", name="多祥镇", parent=wangchang.parent)
+    stranger = VillageFactory(code="429006105201", town=other_town, name="多宝村")
+    other_office = user_with_role(Membership.Role.TOWN_OFFICE, other_town)
+    record(action="village.renamed", actor=people["administrator"], target=stranger)
+
+    client.force_login(people["town_office"])
+    page = client.get(reverse("audit:entry_list"), {"village": "新沟村"})
+    assert page.status_code == 200
+    shown = list(page.context["entries"])
+    assert shown and all(entry.village == xingou for entry in shown)
+    assert "assessmentevent.returned" in page.text
+    mine = client.get(reverse("audit:entry_list"), {"action": "village"}).context["entries"]
+    assert not [entry for entry in mine if entry.village == stranger]
+
+    client.force_login(other_office)
+    theirs = list(client.get(reverse("audit:entry_list")).context["entries"])
+    assert [entry.village for entry in theirs] == [stranger]
+
+    client.force_login(people["administrator"])
+    everything = client.get(reverse("audit:entry_list"), {"person": people["secretary"].username})
+    assert {e.actor for e in everything.context["entries"]} == {people["secretary"]}
+
+    client.force_login(people["secretary"])
+    assert client.get(reverse("audit:entry_list")).status_code == 403
+
+
+def test_the_trail_exports_to_excel_with_before_and_after(client, people, trail):
+    client.force_login(people["town_office"])
+    response = client.get(reverse("audit:entry_export"), {"action": "assessmentevent"})
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "序号" and rows[0][7] == "变更前"
+    returned = next(row for row in rows[1:] if row[4] == "assessmentevent.returned")
+    assert '"submitted"' in returned[7] and '"returned"' in returned[8]
+
+
+def test_the_api_lists_the_trail_with_the_same_scope(people, trail):
+    api = APIClient()
+    api.force_authenticate(people["town_office"])
+    listed = api.get("/api/v1/audit/", {"action": "assessmentevent.returned"}).json()
+    assert [row["action"] for row in listed["results"]] == ["assessmentevent.returned"]
+    assert listed["results"][0]["village"] == "429006104203"
+    api.force_authenticate(people["secretary"])
+    assert api.get("/api/v1/audit/").status_code == 403

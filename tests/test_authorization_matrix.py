@@ -170,6 +170,8 @@ MATRIX = {
     "home": (fixed("home"), (302, 200, 302, 302, 302, 302, 302), None),
     "favicon": (fixed("favicon"), (302,) * 7, None),
     "villages:list": (fixed("villages:list"), ALL, None),
+    "audit:entry_list": (fixed("audit:entry_list"), REGIONAL, None),
+    "audit:entry_export": (fixed("audit:entry_export"), REGIONAL, None),
     "villages:detail": (url("villages:detail", "village"), ALL, OTHER),
     "villages:import": (fixed("villages:import"), ADMIN, None),
     "villages:import_template": (fixed("villages:import_template"), ADMIN, None),
