@@ -2,6 +2,7 @@
 
     make bench                          # all sections, 27,057 villages, 5 years
     make bench BENCH_ARGS="--villages 2000 --years 2 --skip-load"
+    make bench BENCH_ARGS="--only-audit"  # section 6 alone, the rest of the report kept
 
 Needs PostgreSQL (DATABASE_URL; default the local `pingan_bench`, of which a throwaway
 `test_…` copy is made and dropped) and, for the load test, `wrk` (Debian package `wrk`).
@@ -26,6 +27,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pingan
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+os.environ.setdefault("AUDIT_KEY", "benchmark-only-audit-key")
+os.environ.setdefault("AUDIT_SIGNING_KEY", "42" * 32)
 
 import django  # noqa: E402
 
@@ -37,7 +40,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benchmarks import documents, explain, load, spreadsheets  # noqa: E402
+from benchmarks import audit, documents, explain, load, spreadsheets  # noqa: E402
 from villages.models import Membership, Region, User, Village  # noqa: E402
 
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -253,6 +256,34 @@ def kept_reading():
     return text[text.index(READING) :] if READING in text else f"{READING}\n\n(to be written)\n"
 
 
+AUDIT_HEADING = "## 6. Audit trail"
+
+
+def only_audit():
+    """Measure the audit appends on the demo town and put the section in the kept report."""
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        with override_settings(DEBUG=True):
+            quietly("seed_demo")
+        measured = "\n".join(
+            [
+                *audit.section(),
+                "",
+                f"(Measured on {datetime.date.today().isoformat()}: {machine()}, "
+                "with `--only-audit`.)",
+            ]
+        )
+    finally:
+        teardown_databases(old_config, verbosity=0)
+    text = REPORT.read_text(encoding="utf-8")
+    if AUDIT_HEADING in text:
+        start = text.index(AUDIT_HEADING)
+        text = text[:start] + text[text.index(READING, start) :]
+    at = text.index(READING)
+    REPORT.write_text(text[:at] + measured + "\n\n" + text[at:], encoding="utf-8")
+    print(f"written {REPORT.relative_to(ROOT)}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=27057)
@@ -260,9 +291,15 @@ def main():
     parser.add_argument("--skip-load", action="store_true", help="leave out the wrk load test")
     parser.add_argument("--load-users", type=int, default=500)
     parser.add_argument("--load-seconds", type=int, default=120)
+    parser.add_argument(
+        "--only-audit", action="store_true", help="measure section 6 alone, keep the rest"
+    )
     arguments = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
+    if arguments.only_audit:
+        only_audit()
+        return
     today = datetime.date.today().isoformat()
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
@@ -318,6 +355,8 @@ def main():
         sections += [*documents.section(actors), ""]
         print("documents measured", flush=True)
         sections += [*spreadsheets.section(actors, size), ""]
+        sections += [*audit.section(), ""]
+        print("audit appends measured", flush=True)
     finally:
         teardown_databases(old_config, verbosity=0)
     REPORT.write_text(
