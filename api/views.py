@@ -7,6 +7,8 @@ the service's Chinese message (403 not permitted, 409 wrong state, 400 bad input
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -38,6 +40,7 @@ from assessments.selectors import (
     with_year_titles,
 )
 from audit.selectors import filtered_entries, may_read_trail
+from audit.trail import record
 from pingan.errors import InvalidInput
 from villages.selectors import (
     access_region_in_tree_by_id,
@@ -549,3 +552,16 @@ class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not may_read_trail(self.request.user):
             raise PermissionDenied("只有系统管理员和各级平安办可以查阅审计日志。")
         return filtered_entries(self.request.user, self.request.query_params)
+
+
+class ObtainAuditedToken(ObtainAuthToken):
+    """DRF's token exchange; a token handed out for the first time is an audited event."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if created:
+            record(action="token.created", actor=user, target=user, after={"key": token.key[:6]})
+        return Response({"token": token.key})

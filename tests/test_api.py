@@ -19,6 +19,7 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.selectors import criteria_of
+from audit.models import AuditEntry
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import answer_everything, new_campaign, secretary_of
@@ -106,6 +107,10 @@ def test_a_token_is_issued_for_the_password(client, people):
     )
     assert response.status_code == 200
     assert Token.objects.get(user=people["secretary"]).key == response.json()["token"]
+    issued = AuditEntry.objects.get(action="token.created")
+    assert (
+        issued.actor == people["secretary"] and issued.after["key"] == response.json()["token"][:6]
+    )
 
 
 def test_a_secretary_token_reaches_only_its_village(campaign, clients, xingou, cuiwang):
