@@ -36,7 +36,6 @@ VILLAGE_PATHS = (
     "title.village",
     "incident.village",
     "inspection.village",
-    "recommendation_list",
 )
 REGION_PATHS = ("town", "campaign.town", "city", "province", "region", "pass_list.campaign.town")
 
