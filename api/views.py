@@ -42,6 +42,7 @@ from assessments.selectors import (
 from audit.selectors import filtered_entries, may_read_trail
 from audit.trail import record
 from pingan.errors import InvalidInput
+from pingan.params import int_param
 from villages.selectors import (
     access_region_in_tree_by_id,
     access_village_by_id,
@@ -61,8 +62,7 @@ STATUS = OpenApiParameter("status", str, description="状态")
 
 
 def _int(request, name):
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int_param(request.query_params, name)
 
 
 def _valid(serializer_class, request):

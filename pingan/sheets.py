@@ -20,6 +20,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pingan.errors import InvalidInput
 
 MAX_ROWS = 100_000
+# A text beginning with one of these is read by spreadsheet programs as a formula, or becomes
+# one when the cell is edited (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SheetRefused(InvalidInput):
@@ -72,12 +75,14 @@ def read_table(upload, headers):
     for row_number, cells in enumerate(rows, start=2):
         values = []
         for column, cell in enumerate(cells[: len(headers)], start=1):
-            if getattr(cell, "data_type", None) == "f":
+            value = cell.value
+            if getattr(cell, "data_type", None) == "f" or (
+                isinstance(value, str) and value.lstrip(" ").startswith("=")
+            ):
                 problems.append(
                     f"第{row_number}行“{headers[column - 1]}”列({get_column_letter(column)}"
-                    f"{row_number})是公式，请改为直接填写数值或文字。"
+                    f"{row_number})是公式或以“=”开头，请改为直接填写数值或文字。"
                 )
-            value = cell.value
             values.append(value.strip() if isinstance(value, str) else value)
         values += [None] * (len(headers) - len(values))
         if all(value in (None, "") for value in values):
@@ -94,16 +99,26 @@ def read_table(upload, headers):
     return dataset
 
 
+def append_row(sheet, values):
+    """Append `values` as they are: a text that would read as a formula stays text. Every
+    workbook the portal writes goes through here."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def write_table(title, headers, rows):
     """An .xlsx with a bold header row and the given rows."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 4)
     buffer = io.BytesIO()

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from assessments import services
 from assessments.models import Criterion
@@ -88,4 +88,23 @@ def new_campaign(people, town, standard, year, *, due=(6, 30), role="town_office
         self_assessment_due=date(year, month, day),
         town_assessment_due=date(year, 10, 31),
         city_review_due=date(year, 12, 31),
+    )
+
+
+def inspect_short(actor, village, criterion, comment="探头不足", days=10):
+    """A spot inspection finding `criterion` short, which opens a rectification order."""
+    return services.record_inspection(
+        actor=actor,
+        village_id=village.pk,
+        inspected_on=date.today(),
+        inspectors="检查组",
+        summary="",
+        findings=[
+            {
+                "criterion_id": criterion.pk,
+                "met": False,
+                "comment": comment,
+                "deadline": date.today() + timedelta(days=days),
+            }
+        ],
     )

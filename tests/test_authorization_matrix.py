@@ -3,7 +3,7 @@
 The URL list comes from the resolver: a new URL without a line in MATRIX fails the test.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,7 +19,7 @@ from assessments.models import (
 )
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
-from tests.helpers import new_campaign
+from tests.helpers import inspect_short, new_campaign
 from villages.models import Membership, Region
 
 Role = Membership.Role
@@ -70,21 +70,7 @@ def world(people, standards, wangchang, xingou):
             criterion_id=cameras.pk,
             upload=files.jpeg(),
         )
-        inspection = services.record_inspection(
-            actor=office,
-            village_id=village.pk,
-            inspected_on=date.today(),
-            inspectors="检查组",
-            summary="",
-            findings=[
-                {
-                    "criterion_id": cameras.pk,
-                    "met": False,
-                    "comment": "探头不足",
-                    "deadline": date.today() + timedelta(days=10),
-                }
-            ],
-        )
+        inspection = inspect_short(office, village, cameras)
         incident = services.record_incident(
             actor=office,
             village_id=village.pk,

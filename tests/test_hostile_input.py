@@ -8,12 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.evidence import check_upload
 from assessments.models import Criterion
 from pingan.errors import InvalidInput
 from pingan.sheets import SheetRefused
+from tests.files import jpeg
+from tests.helpers import inspect_short
 from villages.imports import HEADERS, import_villages
 
 cells = st.one_of(
@@ -170,3 +173,42 @@ def test_downloads_are_not_sniffed(client, people, assessment):
     response = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "params"),
+    [
+        ("city_office", "assessments:recommendation_create", {"year": "abc"}),
+        ("province_office", "assessments:naming_create", {"first_year": "abc"}),
+        ("province_office", "assessments:naming_create", {"first_year": "9" * 30}),
+    ],
+)
+def test_a_malformed_number_in_a_query_is_answered_400(client, people, role, url, params):
+    client.force_login(people[role])
+    response = client.get(reverse(url), params)
+    assert response.status_code == 400
+    assert "应为不超过 9 位的整数" in response.text
+
+
+def test_an_overlong_id_in_an_api_filter_is_answered_400(people):
+    api = APIClient()
+    api.force_authenticate(people["town_office"])
+    response = api.get("/api/v1/villages/", {"town": "1" * 30})
+    assert response.status_code == 400 and "整数" in response.json()["detail"]
+
+
+def test_withdrawing_a_rectification_report_file_as_evidence_is_refused(
+    client, people, xingou, standards
+):
+    cameras = Criterion.objects.get(standard=standards[0], key="technical-prevention.cameras")
+    inspect_short(people["town_office"], xingou, cameras)
+    order = xingou.rectification_orders.get()
+    services.report_rectification(
+        actor=people["secretary"], order_id=order.pk, report="已整改", uploads=[jpeg()]
+    )
+    evidence = order.evidence.get()
+    client.force_login(people["secretary"])
+    response = client.post(reverse("assessments:evidence_withdraw", args=[evidence.pk]))
+    assert response.status_code == 409 and "整改报告的材料" in response.text
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_at is None

@@ -1,6 +1,7 @@
 """Signing in and out, in Chinese, with the menu of each role."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -65,3 +66,50 @@ def test_logout_returns_to_login(client, demo):
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert client.get(reverse("home")).status_code == 302
+
+
+def wrong(client, username, address="10.0.0.9"):
+    return client.post(
+        reverse("login"), {"username": username, "password": "wrong"}, REMOTE_ADDR=address
+    )
+
+
+def test_signing_in_as_oneself_does_not_clear_the_failures_against_another(client, demo, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong(client, "city")
+    client.post(
+        reverse("login"),
+        {"username": "province", "password": DEMO_PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    client.post(reverse("logout"))
+    assert wrong(client, "city").status_code == 429
+    locked = client.post(
+        reverse("login"), {"username": "city", "password": DEMO_PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert locked.status_code == 429 and "请于" in locked.text and "联系系统管理员" in locked.text
+
+
+def test_one_persons_failures_do_not_lock_the_office_behind_the_same_address(
+    client, demo, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        wrong(client, "city")
+    response = client.post(
+        reverse("login"),
+        {"username": "town_office", "password": DEMO_PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+        follow=True,
+    )
+    assert response.status_code == 200 and response.context["user"].username == "town_office"
+
+
+def test_an_administrator_unlocks_an_account(client, demo, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        wrong(client, "city")
+    assert AccessAttempt.objects.filter(username="city").exists()
+    call_command("axes_reset_username", "city", verbosity=0)
+    ok = client.post(
+        reverse("login"), {"username": "city", "password": DEMO_PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert ok.status_code == 302

