@@ -581,3 +581,31 @@ def test_a_document_number_is_given_once_by_its_body(filed, people, xingou):
             villages=[xingou],
         )
     assert not Bulletin.objects.exists()
+
+
+def test_a_draft_pass_list_is_its_authors_and_approvers_in_every_format(client, submitted, people):
+    town = people["town_office"]
+    assess_all(submitted, town)
+    services.close_self_assessment(actor=town, campaign_id=submitted.pk, reason="到期")
+    services.approve_campaign(actor=people["town_leading_group"], campaign_id=submitted.pk)
+    services.save_pass_list(
+        actor=town,
+        campaign_id=submitted.pk,
+        document_number="汪发〔2024〕12号",
+        issued_on=date(2024, 12, 20),
+        **services.default_pass_list_text(submitted, 15),
+    )
+    sheet = reverse("assessments:pass_list_xlsx", args=[submitted.pk])
+    preview = reverse("assessments:pass_list_pdf", args=[submitted.pk])
+    for role, expected in [
+        ("town_office", 200),
+        ("town_leading_group", 200),
+        ("secretary", 403),
+        ("city_office", 403),
+    ]:
+        client.force_login(people[role])
+        assert client.get(sheet).status_code == expected, role
+        assert client.get(preview).status_code == expected, role
+    services.file_campaign(actor=town, campaign_id=submitted.pk)
+    client.force_login(people["secretary"])
+    assert client.get(sheet).status_code == 200
