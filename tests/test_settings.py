@@ -110,3 +110,26 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_the_chinese_fonts_are_subset_by_harfbuzz():
     assert check_font_subsetter() == []
+
+
+def test_production_is_secure_with_nothing_but_the_keys_and_hosts():
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECURE_", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={
+            **environment,
+            "DEBUG": "0",
+            "SECRET_KEY": "k" * 64 + "-production-grade-secret-key-for-the-check",
+            "ALLOWED_HOSTS": "pingan.example.gov.cn",
+            **AUDIT_KEYS,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
