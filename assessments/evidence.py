@@ -2,6 +2,7 @@
 
 import io
 import uuid
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,19 +62,41 @@ def sniff(head, name):
     return ACCEPTED.get(extension)
 
 
+# An Office file is a zip: its central directory says, before anything is inflated, how many
+# entries it has and how large they claim to be.
+ARCHIVE_MAX_ENTRIES = 5_000
+ARCHIVE_MAX_RATIO = 100
+
+
 def _check_archive(upload, accepted):
     if accepted.extension not in ("docx", "xlsx"):
         return
+    damaged = f"文件“{upload.name}”已损坏，请重新保存后上传。"
+    too_large = f"文件“{upload.name}”解压后过大，不能作为佐证材料。"
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            if archive.testzip() is not None:
-                raise InvalidInput(f"文件“{upload.name}”已损坏，请重新保存后上传。")
-            expanded = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise InvalidInput(f"文件“{upload.name}”已损坏，请重新保存后上传。") from None
-    if expanded > 10 * _max_bytes():
-        raise InvalidInput(f"文件“{upload.name}”解压后过大，不能作为佐证材料。")
+            entries = archive.infolist()
+            claimed = sum(info.file_size for info in entries)
+            packed = sum(info.compress_size for info in entries) or 1
+            if (
+                len(entries) > ARCHIVE_MAX_ENTRIES
+                or claimed > 10 * _max_bytes()
+                or claimed / packed > ARCHIVE_MAX_RATIO
+            ):
+                raise InvalidInput(too_large)
+            budget = 10 * _max_bytes()
+            for info in entries:
+                # Inflated in bounded pieces, never beyond what the directory claimed.
+                with archive.open(info) as member:
+                    read = 0
+                    while piece := member.read(1 << 20):
+                        read += len(piece)
+                        budget -= len(piece)
+                        if read > info.file_size or budget < 0:
+                            raise InvalidInput(too_large)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        raise InvalidInput(damaged) from None
 
 
 EXIF_IFD = 0x8769
@@ -92,24 +115,57 @@ def _captured_at(image):
     return timezone.make_aware(moment)
 
 
+def _too_many_pixels(upload):
+    return InvalidInput(
+        f"图片“{upload.name}”像素过多，"
+        f"请缩小到 {settings.EVIDENCE_MAX_PIXELS // 1_000_000} 百万像素以内后上传。"
+    )
+
+
 def _check_image(upload, accepted):
     """A thumbnail and the capture time of an image; (None, None) for another file."""
     if not accepted.content_type.startswith("image/"):
         return None, None
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            captured_at = _captured_at(image)
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail(THUMBNAIL_SIZE)
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, "JPEG", quality=80)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            # Pillow only warns of a decompression bomb; here it is a refusal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                # The header gives the size before a pixel is decoded.
+                if image.width * image.height > settings.EVIDENCE_MAX_PIXELS:
+                    raise _too_many_pixels(upload)
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                captured_at = _captured_at(image)
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail(THUMBNAIL_SIZE)
+                buffer = io.BytesIO()
+                image.convert("RGB").save(buffer, "JPEG", quality=80)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _too_many_pixels(upload) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise InvalidInput(f"图片“{upload.name}”无法识别或已损坏，请重新拍摄后上传。") from None
     return buffer.getvalue(), captured_at
+
+
+# A PDF that runs a script or launches a program is not evidence: refused rather than served.
+# (Names inside compressed object streams are not seen; an opening view, /OpenAction alone,
+# is ordinary and kept.)
+PDF_ACTIVE_CONTENT = (b"/JavaScript", b"/Launch")
+
+
+def _check_pdf(upload, accepted):
+    if accepted.extension != "pdf":
+        return
+    upload.seek(0)
+    content = upload.read()
+    if any(marker in content for marker in PDF_ACTIVE_CONTENT):
+        raise InvalidInput(
+            f"PDF“{upload.name}”含有脚本或启动程序的动作，不能作为佐证材料；"
+            "请用“打印为 PDF”重新生成后上传。"
+        )
 
 
 @dataclass(frozen=True)
@@ -147,6 +203,7 @@ def check_upload(upload):
             f"文件“{upload.name}”的实际内容不是可接受的类型，只能上传{ACCEPTED_LABELS}。"
         )
     _check_archive(upload, accepted)
+    _check_pdf(upload, accepted)
     thumbnail, captured_at = _check_image(upload, accepted)
     return CheckedFile(
         upload=upload,

@@ -56,3 +56,30 @@ def executable_as_jpeg(name="照片.jpg"):
 
 def windows_program_as_pdf(name="通知.pdf"):
     return SimpleUploadedFile(name, b"MZ\x90\x00" + b"\x00" * 300, content_type="application/pdf")
+
+
+def zip_bomb_docx(name="炸弹.docx", entries=3, size=64 * 1024 * 1024):
+    """A .docx whose entries inflate to `size` zeros each: small on the wire, huge unpacked."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(entries):
+            archive.writestr(f"word/media/zeros{number}.bin", b"\x00" * size)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def huge_png(name="巨图.png", side=12000):
+    """A few hundred KB of PNG that decodes to side × side pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def pdf_with_script(name="报告.pdf"):
+    content = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction 3 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

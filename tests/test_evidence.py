@@ -185,3 +185,30 @@ def test_plan_document_upload_and_replacement(client, people, assessment):
     )
     assert refused.status_code == 400
     assert "实际内容不是可接受的类型" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal"),
+    [
+        (files.zip_bomb_docx, "解压后过大"),
+        (files.huge_png, "像素过多"),
+        (files.pdf_with_script, "含有脚本"),
+    ],
+)
+def test_bombs_and_active_content_are_refused(
+    people, assessment, criterion, private_media_root, make, refusal
+):
+    with pytest.raises(InvalidInput, match=refusal):
+        upload(people, assessment, criterion, make())
+    assert not Evidence.objects.exists()
+    assert stored_files(private_media_root) == []
+
+
+def test_a_download_takes_the_extension_of_the_checked_type(client, people, assessment, criterion):
+    evidence = upload(people, assessment, criterion, files.pdf("report.html"))
+    client.force_login(people["secretary"])
+    response = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
+    assert 'filename="report.pdf"' in response["Content-Disposition"]
+    photo = upload(people, assessment, criterion, files.jpeg("现场.jpeg"))
+    response = client.get(reverse("assessments:evidence_download", args=[photo.pk]))
+    assert "jpeg" in response["Content-Disposition"]

@@ -355,9 +355,21 @@ def evidence_download(request, evidence_id):
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=not evidence.is_image,
-        filename=evidence.original_name,
+        filename=download_name(evidence),
         content_type=evidence.content_type,
     )
+
+
+SAME_EXTENSIONS = {"jpg": {"jpg", "jpeg"}}
+
+
+def download_name(evidence):
+    """The name as uploaded, with the extension of the type the content was checked to be:
+    a PDF sent as `report.html` downloads as `report.pdf`."""
+    stem, dot, extension = evidence.original_name.rpartition(".")
+    if dot and extension.lower() in SAME_EXTENSIONS.get(evidence.extension, {evidence.extension}):
+        return evidence.original_name
+    return f"{stem if dot else evidence.original_name}.{evidence.extension}"
 
 
 @login_required
