@@ -208,6 +208,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="平安村创建考�
 PDF_FONT_CACHE = env.path("PDF_FONT_CACHE", default=VAR_DIR / "fonts")
 
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+# A spreadsheet to import larger than this is refused before it is read.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
 # A photo larger than this many pixels is refused from its header, before it is decoded.
 EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

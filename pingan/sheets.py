@@ -5,6 +5,8 @@ the project), so a hostile workbook cannot expand entities.
 """
 
 import io
+import os
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -41,6 +43,11 @@ def read_table(upload, headers):
     """
     if upload is None or upload.size == 0:
         raise SheetRefused(["文件为空，请上传填写好的 .xlsx 表格。"])
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise SheetRefused(
+            [f"文件超过 {limit // (1024 * 1024)} MB，请删去无关的工作表或分批导入。"]
+        )
     upload.seek(0)
     try:
         workbook = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=False)
@@ -49,6 +56,10 @@ def read_table(upload, headers):
             ["文件不是有效的 Excel 工作簿(.xlsx)，请在 Excel 或 WPS 中“另存为”.xlsx 后再上传。"]
         ) from None
     sheet = workbook.worksheets[0]
+    # The sheet's own dimension says how many rows it holds, before any is read.
+    if (sheet.max_row or 0) > MAX_ROWS + 1:
+        workbook.close()
+        raise SheetRefused([f"表格超过 {MAX_ROWS} 行，请分批导入。"])
     rows = sheet.iter_rows()
     header_cells = next(rows, None)
     found = [
@@ -127,21 +138,41 @@ def write_table(title, headers, rows):
 
 
 class StagedUploads:
-    """A previewed upload kept under the media root until the user confirms it."""
+    """A previewed upload kept privately (mode 0600, outside the served media) until the user
+    confirms it; replaced by the next preview, removed when confirmed, and swept after an hour
+    when abandoned."""
+
+    ABANDONED_AFTER = 3600
 
     def __init__(self, request, key):
         self.request = request
         self.key = f"staged_upload:{key}"
 
+    @staticmethod
+    def _folder():
+        return Path(settings.MEDIA_ROOT) / "imports"
+
     def _path(self, token):
-        return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+        return self._folder() / f"{token}.xlsx"
+
+    def _sweep(self):
+        cutoff = time.time() - self.ABANDONED_AFTER
+        for path in self._folder().glob("*.xlsx"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
 
     def keep(self, upload):
+        previous = (self.request.session.get(self.key) or {}).get("token")
+        if previous:
+            self._path(previous).unlink(missing_ok=True)
         token = uuid.uuid4().hex
         path = self._path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._sweep()
         upload.seek(0)
-        path.write_bytes(upload.read())
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as staged:
+            staged.write(upload.read())
         self.request.session[self.key] = {"token": token, "name": upload.name}
         return token
 

@@ -3,6 +3,7 @@
 import io
 import subprocess
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -217,3 +218,33 @@ def test_export_opens_in_libreoffice_with_chinese_intact(client, people, wangcha
     assert result.returncode == 0, result.stderr
     csv = (tmp_path / "名录.csv").read_text(encoding="utf-8")
     assert "统计用区划代码" in csv and "新沟村" in csv and "汪场社区" in csv
+
+
+def test_a_sheet_over_the_size_limit_is_refused_before_it_is_read(people, wangchang, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    large = sheet([village_row(f"4290061052{n:02d}", f"村{n}") for n in range(60)])
+    assert large.size > 1024
+    with pytest.raises(SheetRefused, match="文件超过 0 MB"):
+        import_villages(actor=people["administrator"], upload=large, dry_run=True)
+
+
+def test_a_sheet_that_declares_too_many_rows_is_refused_from_its_dimension(
+    people, wangchang, monkeypatch
+):
+    monkeypatch.setattr("pingan.sheets.MAX_ROWS", 3)
+    rows = [village_row(f"4290061052{n:02d}", f"村{n}") for n in range(5)]
+    with pytest.raises(SheetRefused, match="表格超过 3 行"):
+        import_villages(actor=people["administrator"], upload=sheet(rows), dry_run=True)
+
+
+def test_a_preview_is_kept_privately_and_replaced_by_the_next(client, people, wangchang, settings):
+    client.force_login(people["administrator"])
+    first = client.post(reverse("villages:import"), {"file": sheet([NEW_TOWN])})
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    kept = folder / f"{first.context['token']}.xlsx"
+    assert kept.exists() and kept.stat().st_mode & 0o777 == 0o600
+    second = client.post(reverse("villages:import"), {"file": sheet([NEW_TOWN])})
+    assert not kept.exists()
+    assert [path.name for path in folder.iterdir()] == [f"{second.context['token']}.xlsx"]
+    client.post(reverse("villages:import"), {"confirm": "1", "token": second.context["token"]})
+    assert list(folder.iterdir()) == []
