@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from pingan.params import text_param
 from villages.rules import REGIONAL_ROLES, has_regional_role, is_administrator, memberships_of
 
 
@@ -37,11 +38,11 @@ def filtered_entries(user, params):
     """`visible_entries` narrowed by the page's filters: village (code or name), person
     (account or name), action (its beginning), and dates from and until."""
     entries = visible_entries(user)
-    if village := (params.get("village") or "").strip():
+    if village := text_param(params, "village"):
         entries = entries.filter(Q(village__code=village) | Q(village__name__contains=village))
-    if person := (params.get("person") or "").strip():
+    if person := text_param(params, "person"):
         entries = entries.filter(Q(actor_name=person) | Q(actor__full_name__contains=person))
-    if action := (params.get("action") or "").strip():
+    if action := text_param(params, "action"):
         entries = entries.filter(action__startswith=action)
     if since := _day(params.get("since")):
         entries = entries.filter(occurred_at__gte=since)

@@ -1,4 +1,5 @@
-"""Numbers named in a query string: parsed in one place, refused with a Chinese message."""
+"""Query-string values parsed in one place: a malformed number is refused with a Chinese
+message, text is cleaned."""
 
 from pingan.errors import InvalidInput
 
@@ -18,3 +19,9 @@ def int_param(params, name, default=None, label=None):
             f"参数“{label or name}”应为不超过 {MAX_DIGITS} 位的整数，收到“{raw[:20]}”。"
         )
     return int(raw)
+
+
+def text_param(params, name):
+    """`params[name]` as trimmed text; a NUL character (which no form sends, and PostgreSQL
+    cannot compare) is dropped."""
+    return (params.get(name) or "").replace("\x00", "").strip()

@@ -385,3 +385,32 @@ def test_another_town_s_objects_answer_404_to_every_role(campaign, clients, peop
             assert clients[role].get(api(path)).status_code == 404, (role, path)
         response = clients[role].post(api(f"campaigns/{far.pk}/approve/"), {}, format="json")
         assert response.status_code == 404, role
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "regions/",
+        "villages/",
+        "standards/",
+        "campaigns/",
+        "assessments/",
+        "titles/",
+        "incidents/",
+        "rectification-orders/",
+        "audit/",
+    ],
+)
+def test_hostile_filters_are_refused_or_ignored_never_a_server_error(clients, campaign, path):
+    hostile = {
+        "town": "1" * 40,
+        "year": "abc",
+        "parent": "-1",
+        "level": "galaxy",
+        "status": "<script>",
+        "village": "\x00",
+        "since": "2024-13-45",
+        "page": "abc",
+    }
+    response = clients["town_office"].get(api(path), hostile)
+    assert response.status_code < 500, response.content[:300]

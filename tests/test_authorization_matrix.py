@@ -492,3 +492,36 @@ def test_actions_on_another_places_objects_answer_404(client, people, objects, r
         if status != 404:
             failures.append(f"{name}: {status}")
     assert not failures, failures
+
+
+HOSTILE_QUERY = {
+    "page": "abc",
+    "year": "abc",
+    "first_year": "9" * 40,
+    "town": "1" * 40,
+    "region": "-1",
+    "status": "<script>",
+    "kind": "x' OR 1=1 --",
+    "village": "%00",
+    "person": "\x00",
+    "action": "=HYPERLINK(1)",
+    "since": "2024-13-45",
+    "until": "yesterday",
+    "q": "'" * 300,
+    "sort": "-nonexistent",
+    "level": "galaxy",
+}
+
+
+@pytest.mark.parametrize("role", ["town_office", "city_office", "administrator"])
+def test_hostile_query_parameters_never_end_in_a_server_error(client, people, objects, role):
+    client.force_login(people[role])
+    failures = []
+    for name, (build, _own, _other) in MATRIX.items():
+        if name == "logout":
+            continue
+        address = build(objects["own"])
+        status = client.get(address, HOSTILE_QUERY).status_code
+        if status >= 500:
+            failures.append(f"{name} {address}: {status}")
+    assert not failures, "\n".join(failures)
