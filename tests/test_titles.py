@@ -531,7 +531,7 @@ def test_the_naming_form_starts_from_the_latest_recommended_year(client, named, 
     client.force_login(people["province_office"])
     page = client.get(reverse("assessments:naming_create"))
     assert page.context["first_year"] == 2024
-    assert client.get(reverse("assessments:naming_create"), {"first_year": "x"}).status_code == 200
+    assert client.get(reverse("assessments:naming_create"), {"first_year": "x"}).status_code == 400
 
 
 def test_an_incident_is_named_by_what_happened(reviewed):
