@@ -609,3 +609,15 @@ def test_a_draft_pass_list_is_its_authors_and_approvers_in_every_format(client, 
     services.file_campaign(actor=town, campaign_id=submitted.pk)
     client.force_login(people["secretary"])
     assert client.get(sheet).status_code == 200
+
+
+def test_a_returned_assessment_is_not_concluded_on_its_earlier_findings(submitted, people, xingou):
+    town = people["town_office"]
+    assessment = submitted.assessments.get(village=xingou)
+    agree_with_everything(town, assessment)
+    services.return_assessment(
+        actor=town, assessment_id=assessment.pk, comments={}, general_reason="请补充"
+    )
+    with pytest.raises(InvalidTransition, match="只有已提交的自评可以完成镇级考核"):
+        services.conclude_town_assessment(actor=town, assessment_id=assessment.pk)
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.RETURNED

@@ -222,6 +222,12 @@ def conclude_town_assessment(*, actor, assessment_id):
         actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
     )
     require_campaign_open(assessment.campaign)
+    # The table also lets an unsubmitted assessment reach 镇级已考核 (by the town's finding
+    # that it was not submitted); a verdict from findings needs the village's submission.
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise InvalidTransition(
+            f"自评当前为“{assessment.get_status_display()}”，只有已提交的自评可以完成镇级考核。"
+        )
     criteria = criteria_of(assessment.standard)
     findings = stage_findings(assessment, Finding.Stage.TOWN, criteria)
     result = verdict_of(assessment, Finding.Stage.TOWN, criteria, findings)
