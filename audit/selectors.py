@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from pingan.params import text_param
-from villages.rules import REGIONAL_ROLES, has_regional_role, is_administrator, memberships_of
+from villages.rules import has_regional_role, is_administrator, region_scope
 
 
 def may_read_trail(user):
@@ -17,13 +17,8 @@ def may_read_trail(user):
 def visible_entries(user):
     """The administrator reads the whole trail; an office the entries about its own place."""
     entries = AuditEntry.objects.select_related("village", "region").order_by("-sequence")
-    if is_administrator(user):
-        return entries
-    scope = Q(pk__in=[])
-    for membership in memberships_of(user):
-        if membership.role in REGIONAL_ROLES:
-            scope |= Q(region__path__startswith=membership.region.path)
-    return entries.filter(scope)
+    scope = region_scope(user, "region__")
+    return entries if scope is None else entries.filter(scope)
 
 
 def _day(text, end=False):

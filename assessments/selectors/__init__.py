@@ -12,6 +12,7 @@ from assessments.selectors.campaigns import (
 from assessments.selectors.city_review import (
     DEFAULT_TARGET,
     campaign_rates,
+    candidacies_of,
     city_rates,
     current_sample,
     issued_recommendation_list,
@@ -101,6 +102,7 @@ __all__ = [
     "assessment_history",
     "campaign_board",
     "campaign_rates",
+    "candidacies_of",
     "city_rates",
     "criteria_of",
     "criteria_tree",

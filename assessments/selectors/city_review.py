@@ -119,9 +119,9 @@ def issued_recommendation_list(campaign):
     )
 
 
-def open_candidacies(campaign):
-    """The campaign's re-review passers whose 示范村 candidacy is not yet prepared, submitted
-    or re-reviewed, each with what it still waits for."""
+def candidacies_of(campaign):
+    """Each re-review passer of the campaign, in village order, with its 示范村 candidacy or
+    None while the town has not prepared one."""
     passers = Assessment.objects.filter(
         campaign=campaign, kind=Assessment.Kind.YEARLY, city_passed=True
     ).select_related("village")
@@ -129,9 +129,16 @@ def open_candidacies(campaign):
         a.village_id: a
         for a in Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.DEMONSTRATION)
     }
+    return [
+        (yearly, candidacies.get(yearly.village_id)) for yearly in passers.order_by("village__code")
+    ]
+
+
+def open_candidacies(campaign):
+    """The campaign's re-review passers whose 示范村 candidacy is not yet prepared, submitted
+    or re-reviewed, each with what it still waits for."""
     waiting = []
-    for yearly in passers.order_by("village__code"):
-        candidacy = candidacies.get(yearly.village_id)
+    for yearly, candidacy in candidacies_of(campaign):
         if candidacy is None:
             waiting.append((yearly.village, "镇平安办尚未准备示范村推荐考评"))
         elif candidacy.status in Assessment.EDITABLE_STATUSES:

@@ -24,6 +24,7 @@ from assessments.selectors import (
     access_assessment_by_id,
     access_campaign_by_id,
     campaign_rates,
+    candidacies_of,
     city_rates,
     current_sample,
     issued_recommendation_list,
@@ -82,15 +83,8 @@ def campaign_review(request, campaign_id):
             "minimum_count": rule.minimum_count if rule else 1,
         }
     )
-    candidates = Assessment.objects.filter(
-        campaign=campaign, kind=Assessment.Kind.YEARLY, city_passed=True
-    ).select_related("village")
     issued = issued_recommendation_list(campaign)
     reviewed = any(entry.assessment.city_passed is not None for entry in entries)
-    candidacies = {
-        a.village_id: a
-        for a in Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.DEMONSTRATION)
-    }
     return render(
         request,
         "assessments/campaign_review.html",
@@ -107,7 +101,7 @@ def campaign_review(request, campaign_id):
             "can_review": request.user.has_perm("assessments.draw_sample", campaign),
             "can_close": campaign.status == Campaign.Status.CITY_REVIEW
             and request.user.has_perm("assessments.close_city_review", campaign),
-            "candidates": [(a, candidacies.get(a.village_id)) for a in candidates],
+            "candidates": candidacies_of(campaign),
             "can_prepare": campaign.status in Campaign.CANDIDACY_STAGES
             and issued is None
             and request.user.has_perm("assessments.close_self_assessment", campaign),
