@@ -503,3 +503,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "previous_hash",
             "entry_hash",
         ]
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="令牌全文，仅此一次显示，请妥善保存")
+    expiry = serializers.DateTimeField(help_text="有效期至")
+    name = serializers.CharField(help_text="用途")

@@ -21,7 +21,7 @@ router.register("audit", views.AuditEntryViewSet, basename="audit")
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", views.ObtainAuditedToken.as_view(), name="token"),
+    path("auth/token/", views.ObtainToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

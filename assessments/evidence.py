@@ -115,6 +115,35 @@ def _captured_at(image):
     return timezone.make_aware(moment)
 
 
+def _capture_exif(captured_at):
+    """An EXIF record holding the capture time alone: the rest (place, device, maker notes,
+    anything hidden there) is not kept."""
+    exif = Image.Exif()
+    if captured_at is not None:
+        stamp = timezone.localtime(captured_at).strftime("%Y:%m:%d %H:%M:%S")
+        exif[EXIF_DATE_TIME] = stamp
+        exif.get_ifd(EXIF_IFD)[EXIF_DATE_TIME_ORIGINAL] = stamp
+    return exif
+
+
+# How each accepted image is written again: what is served is the decoded picture, never
+# bytes that merely began as one (a trailer after the image data, a polyglot).
+REENCODE = {
+    "jpg": ("JPEG", {"quality": 90}, ("RGB", "L")),
+    "png": ("PNG", {}, ("RGB", "RGBA", "L", "LA", "P", "I;16")),
+    "webp": ("WEBP", {"quality": 90}, ("RGB", "RGBA")),
+}
+
+
+def _reencoded(image, accepted, captured_at):
+    image_format, options, modes = REENCODE[accepted.extension]
+    if image.mode not in modes:
+        image = image.convert("RGBA" if "RGBA" in modes and "A" in image.mode else "RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, exif=_capture_exif(captured_at), **options)
+    return buffer.getvalue()
+
+
 def _too_many_pixels(upload):
     return InvalidInput(
         f"图片“{upload.name}”像素过多，"
@@ -123,9 +152,10 @@ def _too_many_pixels(upload):
 
 
 def _check_image(upload, accepted):
-    """A thumbnail and the capture time of an image; (None, None) for another file."""
+    """The image written again (turned upright, its capture time kept), a thumbnail and the
+    capture time; (None, None, None) for another file."""
     if not accepted.content_type.startswith("image/"):
-        return None, None
+        return None, None, None
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -140,6 +170,7 @@ def _check_image(upload, accepted):
             with Image.open(upload) as image:
                 captured_at = _captured_at(image)
                 image = ImageOps.exif_transpose(image)
+                content = _reencoded(image, accepted, captured_at)
                 image.thumbnail(THUMBNAIL_SIZE)
                 buffer = io.BytesIO()
                 image.convert("RGB").save(buffer, "JPEG", quality=80)
@@ -147,7 +178,7 @@ def _check_image(upload, accepted):
         raise _too_many_pixels(upload) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise InvalidInput(f"图片“{upload.name}”无法识别或已损坏，请重新拍摄后上传。") from None
-    return buffer.getvalue(), captured_at
+    return content, buffer.getvalue(), captured_at
 
 
 # A PDF that runs a script or launches a program is not evidence: refused rather than served.
@@ -175,10 +206,18 @@ class CheckedFile:
     thumbnail: bytes | None
     token: uuid.UUID
     captured_at: datetime | None = None
+    reencoded: bytes | None = None
+
+    @property
+    def size(self):
+        return len(self.reencoded) if self.reencoded is not None else self.upload.size
 
     def file_content(self):
+        name = f"{self.token}.{self.accepted.extension}"
+        if self.reencoded is not None:
+            return ContentFile(self.reencoded, name=name)
         self.upload.seek(0)
-        return ContentFile(self.upload.read(), name=f"{self.token}.{self.accepted.extension}")
+        return ContentFile(self.upload.read(), name=name)
 
     def thumbnail_content(self):
         if self.thumbnail is None:
@@ -204,11 +243,12 @@ def check_upload(upload):
         )
     _check_archive(upload, accepted)
     _check_pdf(upload, accepted)
-    thumbnail, captured_at = _check_image(upload, accepted)
+    reencoded, thumbnail, captured_at = _check_image(upload, accepted)
     return CheckedFile(
         upload=upload,
         accepted=accepted,
         thumbnail=thumbnail,
         token=uuid.uuid4(),
         captured_at=captured_at,
+        reencoded=reencoded,
     )

@@ -6,13 +6,13 @@ from django.utils import timezone
 from assessments.imports import FINDING_HEADERS, INCIDENT_HEADERS, finding_result_text
 from assessments.models import Assessment, Finding, Sample
 from assessments.selectors import (
+    assessment_scope,
     criteria_of,
     visible_assessments,
     visible_incidents,
     visible_orders,
     visible_titles,
 )
-from villages.rules import village_scope
 
 
 def _yes(value, yes="是", no="否"):
@@ -59,7 +59,7 @@ def campaign_assessments(user, campaign):
 def campaign_findings(user, campaign):
     """Town findings in the findings import layout, so the sheet re-imports."""
     criteria = {c.pk: c for c in criteria_of(campaign.standard)}
-    scope = village_scope(user, "assessment__village__")
+    scope = assessment_scope(user, "assessment__")
     findings = Finding.objects.filter(
         assessment__campaign=campaign,
         assessment__kind=Assessment.Kind.YEARLY,

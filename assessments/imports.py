@@ -1,13 +1,18 @@
 """Sheets that feed the campaign: incidents from a case system, town findings scored on
-paper. Each row goes through the same service as the page, so the rules are one copy;
-the whole sheet is one transaction, rolled back for a preview or on any refusal."""
+paper. Each row goes through the same service as the page, so the rules are one copy: a
+preview asks it to check only (no write, no lock), an import runs the whole sheet in one
+transaction, undone on any refusal. A long sheet is checked and imported in the background."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django_tasks import task
 
 from assessments import services
 from assessments.models import (
@@ -15,11 +20,22 @@ from assessments.models import (
     Assessment,
     Criterion,
     IncidentCategory,
+    SheetImport,
+    SheetImportEvent,
     Standard,
 )
-from assessments.selectors import criteria_tree
+from assessments.selectors import access_campaign_by_id, criteria_tree
+from assessments.services.common import move_job, move_state, record_event
+from audit.trail import record
 from pingan.errors import ApplicationError, NotPermitted
-from pingan.sheets import SheetRefused, read_table
+from pingan.sheets import (
+    SheetRefused,
+    discard_staged,
+    read_table,
+    sheet_row_count,
+    stage_file,
+    staged_file,
+)
 from villages.models import Village
 
 INCIDENT_HEADERS = [
@@ -60,30 +76,41 @@ def _date(value, row_number, header, problems):
         return None
 
 
-def _apply(rows, dry_run, apply_row):
-    """Run `apply_row` on each (row number, values) in one transaction; any refusal names
-    its row and undoes every row."""
+def _run_rows(rows, run_row, progress):
     outcome = SheetOutcome()
     problems = []
-    with transaction.atomic():
-        for row_number, values in rows:
-            try:
-                with transaction.atomic():
-                    note = apply_row(values)
-            except ApplicationError as error:
-                problems.append(f"第{row_number}行：{error.message}")
-                continue
+    for done, (row_number, values) in enumerate(rows, start=1):
+        try:
+            with transaction.atomic():
+                note = run_row(values)
+        except ApplicationError as error:
+            problems.append(f"第{row_number}行：{error.message}")
+        else:
             outcome.applied += 1
             if note:
                 outcome.notes.append(f"第{row_number}行：{note}")
-        if problems or dry_run:
-            transaction.set_rollback(True)
+        if progress is not None:
+            progress(done, len(rows))
+    return outcome, problems
+
+
+def _apply(rows, dry_run, apply_row, check_row, progress=None):
+    """Check each (row number, values) with `check_row`, which reads and writes nothing, for
+    a preview; or run `apply_row` on each in one transaction, where any refusal names its row
+    and undoes every row. A preview never holds a write transaction, however long the sheet."""
+    if dry_run:
+        outcome, problems = _run_rows(rows, check_row, progress)
+    else:
+        with transaction.atomic():
+            outcome, problems = _run_rows(rows, apply_row, progress)
+            if problems:
+                transaction.set_rollback(True)
     if problems:
         raise SheetRefused(problems)
     return outcome
 
 
-def import_incidents(*, actor, upload, dry_run):
+def import_incidents(*, actor, upload, dry_run, progress=None):
     """Incidents as exported by a 综治 case system; a disqualifying one revokes as by hand."""
     dataset = read_table(upload, INCIDENT_HEADERS)
     villages = {v.code: v for v in Village.objects.filter(code__in=dataset["统计用区划代码"])}
@@ -106,23 +133,37 @@ def import_incidents(*, actor, upload, dry_run):
     if problems:
         raise SheetRefused(problems)
 
-    def apply_row(values):
+    def record(values, check_only):
         village, category, occurred_on, raw = values
-        incident = services.record_incident(
+        return services.record_incident(
             actor=actor,
             village_id=village.pk,
             category_id=category.pk,
             occurred_on=occurred_on,
             description=str(raw["简要案情"] or ""),
             case_number=str(raw["案件编号或来源"] or ""),
+            check_only=check_only,
         )
-        revoked = incident.effects.filter(title__isnull=False).count()
+
+    def revocation_note(village, revoked):
         return f"{village.name}撤销称号 {revoked} 个" if revoked else ""
 
-    return _apply(rows, dry_run, apply_row)
+    def apply_row(values):
+        incident = record(values, check_only=False)
+        return revocation_note(values[0], incident.effects.filter(title__isnull=False).count())
+
+    # A title an earlier row of the sheet takes away is not taken again by a later one.
+    revoked_earlier = set()
+
+    def check_row(values):
+        titles = {title.pk for title in record(values, check_only=True)} - revoked_earlier
+        revoked_earlier.update(titles)
+        return revocation_note(values[0], len(titles))
+
+    return _apply(rows, dry_run, apply_row, check_row, progress)
 
 
-def import_findings(*, actor, campaign, upload, dry_run):
+def import_findings(*, actor, campaign, upload, dry_run, progress=None):
     """The town's findings for a campaign, one row per village and criterion."""
     dataset = read_table(upload, FINDING_HEADERS)
     assessments = {
@@ -151,7 +192,7 @@ def import_findings(*, actor, campaign, upload, dry_run):
     if problems:
         raise SheetRefused(problems)
 
-    def apply_row(values):
+    def save(values, check_only):
         assessment, criterion, agrees, raw = values
         services.save_finding(
             actor=actor,
@@ -159,11 +200,18 @@ def import_findings(*, actor, campaign, upload, dry_run):
             criterion_id=criterion.pk,
             agrees=agrees,
             comment=str(raw["意见"] or ""),
+            check_only=check_only,
             **({} if agrees else finding_value(criterion, raw["核定结果"])),
         )
         return ""
 
-    return _apply(rows, dry_run, apply_row)
+    return _apply(
+        rows,
+        dry_run,
+        lambda values: save(values, check_only=False),
+        lambda values: save(values, check_only=True),
+        progress,
+    )
 
 
 VALUE_WORDS = {"已发生": True, "未发生": False, "达标": True, "未达标": False}
@@ -319,3 +367,137 @@ def _optional_decimal(value):
         return Decimal(str(value))
     except InvalidOperation:
         return value
+
+
+def _run_import(job, dry_run, progress=None):
+    upload = staged_file(job.staged_token, job.file_name)
+    if upload is None:
+        raise SheetRefused(["暂存的表格已过期(超过1小时未确认)，请重新上传。"])
+    actor = job.requested_by
+    if job.kind == SheetImport.Kind.INCIDENTS:
+        return import_incidents(actor=actor, upload=upload, dry_run=dry_run, progress=progress)
+    return import_findings(
+        actor=actor, campaign=job.campaign, upload=upload, dry_run=dry_run, progress=progress
+    )
+
+
+def runs_in_background(upload):
+    """Whether a sheet is long enough to be checked and imported by the worker."""
+    return sheet_row_count(upload) > settings.IMPORT_INLINE_ROWS
+
+
+@transaction.atomic
+def request_sheet_import(*, actor, kind, upload, campaign_id=None):
+    """Keep the sheet and queue its check; the requester follows it on its own page."""
+    if kind == SheetImport.Kind.INCIDENTS:
+        campaign = None
+        if not actor.has_perm("assessments.enter_incidents"):
+            raise NotPermitted("您不能登记案事件。")
+    else:
+        campaign = access_campaign_by_id(actor, campaign_id)
+        if not actor.has_perm("assessments.close_self_assessment", campaign):
+            raise NotPermitted("只有镇平安办可以导入镇级考核意见。")
+    read_table(upload, INCIDENT_HEADERS if campaign is None else FINDING_HEADERS, head_only=True)
+    token = stage_file(upload)
+    job = SheetImport.objects.create(
+        kind=kind,
+        campaign=campaign,
+        requested_by=actor,
+        file_name=upload.name[-200:],
+        staged_token=token,
+        total=sheet_row_count(upload),
+    )
+    record_event(SheetImportEvent, job, actor, "", "上传，排队校验")
+    transaction.on_commit(lambda: run_sheet_import.enqueue(job.pk))
+    return job
+
+
+def access_sheet_import_by_id(user, job_id):
+    """The user's own background import; 404 alike for another person's and a missing one."""
+    try:
+        return SheetImport.objects.select_related("campaign").get(pk=job_id, requested_by=user)
+    except (SheetImport.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该导入。") from None
+
+
+@transaction.atomic
+def confirm_sheet_import(*, actor, job_id):
+    job = access_sheet_import_by_id(actor, job_id)
+    job = SheetImport.objects.select_for_update().get(pk=job.pk)
+    move_state(
+        job,
+        SheetImport.Status.APPLYING,
+        SheetImportEvent,
+        actor=actor,
+        refusal=f"该导入当前为“{job.get_status_display()}”，不能确认导入。",
+        reason="确认导入",
+    )
+    job.save()
+    transaction.on_commit(lambda: run_sheet_import.enqueue(job.pk))
+    return job
+
+
+def _finish(job_id, target, reason, **fields):
+    return move_job(SheetImport, job_id, target, SheetImportEvent, reason, **fields)
+
+
+def process_sheet_import(*, job_id):
+    """The background step: check a waiting sheet, reporting progress as rows are read; or
+    import a confirmed one in one transaction. Runs as the requester, under today's rules."""
+    job = SheetImport.objects.select_related("requested_by", "campaign").get(pk=job_id)
+    applying = job.status == SheetImport.Status.APPLYING
+
+    def progress(done, total):
+        if done % 50 == 0 or done == total:
+            SheetImport.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        outcome = _run_import(job, dry_run=not applying, progress=None if applying else progress)
+    except SheetRefused as refused:
+        if applying:
+            discard_staged(job.staged_token)
+        return _finish(
+            job.pk,
+            SheetImport.Status.REFUSED,
+            "校验未通过" if not applying else "导入时被拒绝，未导入任何一行",
+            problems=refused.problems,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        _finish(
+            job.pk,
+            SheetImport.Status.FAILED,
+            f"处理失败：{type(error).__name__}",
+            finished_at=timezone.now(),
+        )
+        raise
+    if not applying:
+        return _finish(
+            job.pk,
+            SheetImport.Status.CHECKED,
+            f"校验通过 {outcome.applied} 行",
+            applied=outcome.applied,
+            notes=outcome.notes,
+            done=job.total,
+        )
+    discard_staged(job.staged_token)
+    record(
+        action=f"import.{job.kind}",
+        actor=job.requested_by,
+        target=job.campaign,
+        after={"file": job.file_name, "rows": outcome.applied},
+    )
+    return _finish(
+        job.pk,
+        SheetImport.Status.APPLIED,
+        f"已导入 {outcome.applied} 行",
+        applied=outcome.applied,
+        notes=outcome.notes,
+        finished_at=timezone.now(),
+    )
+
+
+@task()
+def run_sheet_import(job_id):
+    """The background job of a long sheet, run by `manage.py db_worker`."""
+    process_sheet_import(job_id=job_id)

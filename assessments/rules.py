@@ -3,6 +3,7 @@
 import rules
 
 from villages.rules import (
+    REGIONAL_ROLES,
     Role,
     has_regional_role,
     holds_role_over_region,
@@ -10,8 +11,14 @@ from villages.rules import (
     is_administrator,
     memberships_of,
     region_in_scope,
-    village_in_scope,
 )
+
+
+def year_town(record):
+    """The town whose year a record belongs to: the town that ran the assessment's campaign,
+    not the village's town today."""
+    assessment = record if hasattr(record, "campaign_id") else record.assessment
+    return assessment.campaign.town if assessment is not None else None
 
 
 @rules.predicate
@@ -20,19 +27,21 @@ def prepares_assessment(user, assessment):
     if assessment is None:
         return False
     role = Role.SECRETARY if assessment.kind == "yearly" else Role.TOWN_OFFICE
-    return holds_role_over_village(user, assessment.village, (role,))
+    return holds_role_over_village(user, assessment.village, (role,), year_town(assessment))
 
 
 @rules.predicate
 def is_town_office_of_assessment(user, assessment):
     return assessment is not None and holds_role_over_village(
-        user, assessment.village, (Role.TOWN_OFFICE,)
+        user, assessment.village, (Role.TOWN_OFFICE,), year_town(assessment)
     )
 
 
 @rules.predicate
 def can_see_assessment(user, assessment):
-    return assessment is not None and village_in_scope(user, assessment.village)
+    return assessment is not None and holds_role_over_village(
+        user, assessment.village, (Role.SECRETARY, *REGIONAL_ROLES), year_town(assessment)
+    )
 
 
 @rules.predicate
@@ -151,7 +160,7 @@ def records_incidents_somewhere(user):
 @rules.predicate
 def is_province_office_of_title(user, title):
     return title is not None and holds_role_over_village(
-        user, title.village, (Role.PROVINCE_OFFICE,)
+        user, title.village, (Role.PROVINCE_OFFICE,), year_town(title)
     )
 
 

@@ -266,6 +266,8 @@ urlpatterns = [
         name="export_campaign",
     ),
     path("incidents/import/", sheets.incident_import, name="incident_import"),
+    path("imports/<int:job_id>/", sheets.sheet_import_detail, name="sheet_import_detail"),
+    path("imports/<int:job_id>/confirm/", sheets.sheet_import_confirm, name="sheet_import_confirm"),
     path(
         "campaigns/<int:campaign_id>/findings/import/",
         sheets.finding_import,

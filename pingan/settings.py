@@ -1,5 +1,6 @@
 """Settings of the portal, read from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,7 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "audit",
@@ -210,6 +211,8 @@ PDF_FONT_CACHE = env.path("PDF_FONT_CACHE", default=VAR_DIR / "fonts")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 # A spreadsheet to import larger than this is refused before it is read.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
+# A sheet of more rows is checked and imported by the background worker, with its progress.
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=300)
 # A photo larger than this many pixels is refused from its header, before it is decoded.
 EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -224,11 +227,22 @@ TASKS = {
     }
 }
 
-# The HTTP API under /api/v1/: a token per user (or the signed-in session), the same permission
+# Personal API tokens (django-rest-knox): hashed at rest, expiring, dead once the password
+# they were issued under changes, a few live ones per person.
+KNOX_TOKEN_MODEL = "api.ApiToken"
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_LIMIT = env.int("API_TOKEN_LIMIT", default=10)
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# The HTTP API under /api/v1/: personal tokens (or the signed-in session), the same permission
 # rules as the pages, JSON errors in Chinese.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

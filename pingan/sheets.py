@@ -35,11 +35,11 @@ class SheetRefused(InvalidInput):
         super().__init__("；".join(self.problems[:20]))
 
 
-def read_table(upload, headers):
+def read_table(upload, headers, head_only=False):
     """The first sheet as a tablib.Dataset with exactly `headers`, or SheetRefused.
 
     Rows entirely empty are skipped; each kept row remembers its Excel row number in
-    `dataset.row_numbers`.
+    `dataset.row_numbers`. With head_only, only the file and its header row are checked.
     """
     if upload is None or upload.size == 0:
         raise SheetRefused(["文件为空，请上传填写好的 .xlsx 表格。"])
@@ -80,6 +80,9 @@ def read_table(upload, headers):
         raise SheetRefused(
             ["第1行(表头)不正确：" + "，".join(detail) + "。请下载模板，按模板的表头填写。"]
         )
+    if head_only:
+        workbook.close()
+        return None
     dataset = tablib.Dataset(headers=list(headers))
     dataset.row_numbers = []
     problems = []
@@ -137,53 +140,80 @@ def write_table(title, headers, rows):
     return buffer.getvalue()
 
 
-class StagedUploads:
-    """A previewed upload kept privately (mode 0600, outside the served media) until the user
-    confirms it; replaced by the next preview, removed when confirmed, and swept after an hour
-    when abandoned."""
+def sheet_row_count(upload):
+    """The data rows a sheet says it holds, from its dimension, before any row is read."""
+    upload.seek(0)
+    try:
+        workbook = load_workbook(io.BytesIO(upload.read()), read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return 0
+    try:
+        return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+    finally:
+        workbook.close()
 
-    ABANDONED_AFTER = 3600
+
+# Uploads waiting for their confirmation are kept privately (mode 0600, outside the served
+# media) and swept after an hour when abandoned.
+ABANDONED_AFTER = 3600
+
+
+def _staged_path(token):
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+
+
+def stage_file(upload):
+    """Keep an upload until it is confirmed; the token names it."""
+    token = uuid.uuid4().hex
+    path = _staged_path(token)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cutoff = time.time() - ABANDONED_AFTER
+    for old in path.parent.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    upload.seek(0)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as staged:
+        staged.write(upload.read())
+    return token
+
+
+def staged_file(token, name):
+    """The kept upload, or None when it was swept, discarded or never kept."""
+    if not token or not str(token).isalnum():
+        return None
+    path = _staged_path(token)
+    if not path.exists():
+        return None
+    return SimpleUploadedFile(name, path.read_bytes())
+
+
+def discard_staged(token):
+    if token and str(token).isalnum():
+        _staged_path(token).unlink(missing_ok=True)
+
+
+class StagedUploads:
+    """A previewed upload of this session, replaced by the next preview and removed when
+    confirmed."""
 
     def __init__(self, request, key):
         self.request = request
         self.key = f"staged_upload:{key}"
 
-    @staticmethod
-    def _folder():
-        return Path(settings.MEDIA_ROOT) / "imports"
-
-    def _path(self, token):
-        return self._folder() / f"{token}.xlsx"
-
-    def _sweep(self):
-        cutoff = time.time() - self.ABANDONED_AFTER
-        for path in self._folder().glob("*.xlsx"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-
     def keep(self, upload):
-        previous = (self.request.session.get(self.key) or {}).get("token")
-        if previous:
-            self._path(previous).unlink(missing_ok=True)
-        token = uuid.uuid4().hex
-        path = self._path(token)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._sweep()
-        upload.seek(0)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as staged:
-            staged.write(upload.read())
+        discard_staged((self.request.session.get(self.key) or {}).get("token"))
+        token = stage_file(upload)
         self.request.session[self.key] = {"token": token, "name": upload.name}
         return token
 
     def take(self, token):
         """The kept upload for this token, or None when it expired or was forged."""
         staged = self.request.session.get(self.key) or {}
-        if not token or staged.get("token") != token or not self._path(token).exists():
+        if not token or staged.get("token") != token:
             return None
-        path = self._path(token)
-        return SimpleUploadedFile(staged["name"], path.read_bytes())
+        return staged_file(token, staged["name"])
 
     def discard(self, token):
-        self._path(token).unlink(missing_ok=True)
+        discard_staged(token)
         self.request.session.pop(self.key, None)

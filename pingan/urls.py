@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import account
 from assessments.views import dashboards
 from pingan.views import favicon
 
@@ -14,6 +15,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", account.token_list, name="token_list"),
+    path("accounts/tokens/revoke-all/", account.token_revoke_all, name="token_revoke_all"),
+    path("accounts/tokens/<str:digest>/revoke/", account.token_revoke, name="token_revoke"),
     path("villages/", include("villages.urls")),
     path("audit/", include("audit.urls")),
     path("", include("assessments.urls")),

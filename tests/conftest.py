@@ -243,3 +243,14 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The database queue's own worker, run until the queue is empty. Between tasks it recycles
+    database connections, as a long-running process should; inside a test's transaction that
+    would close the test's own connection, so here it keeps it."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    return lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)

@@ -83,3 +83,22 @@ def pdf_with_script(name="报告.pdf"):
         b"3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     )
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def jpeg_with_trailer(name="现场照片.jpg", taken="2024:05:06 07:08:09", orientation=None):
+    """A phone photo with its capture time and GPS place, carrying a web page after its end."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (64, 32), (20, 120, 60))
+    exif = Image.Exif()
+    exif[0x0132] = taken
+    exif.get_ifd(0x8769)[0x9003] = taken
+    exif.get_ifd(0x8825)[0x0001] = "N"
+    if orientation is not None:
+        exif[0x0112] = orientation
+    image.save(buffer, "JPEG", exif=exif)
+    trailer = b"<html><script>alert(1)</script><?php system($_GET['c']); ?></html>"
+    return SimpleUploadedFile(name, buffer.getvalue() + trailer, content_type="image/jpeg")
+
+
+def png_with_trailer(name="截图.png"):
+    return SimpleUploadedFile(name, png().read() + b"<?php echo 1; ?>", content_type="image/png")

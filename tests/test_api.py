@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tokens import issue_token
 from assessments import services
 from assessments.models import (
     Answer,
@@ -19,7 +19,6 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.selectors import criteria_of
-from audit.models import AuditEntry
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import answer_everything, new_campaign, secretary_of
@@ -36,7 +35,7 @@ def api(path):
 
 def client_of(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(actor=user)[1]}")
     return client
 
 
@@ -97,20 +96,6 @@ def test_without_a_token_the_api_answers_401_in_chinese(db):
     response = APIClient().get(api("villages/"))
     assert response.status_code == 401
     assert response.json()["detail"] == "身份认证信息未提供。"
-
-
-def test_a_token_is_issued_for_the_password(client, people):
-    people["secretary"].set_password("秘密-2024")
-    people["secretary"].save()
-    response = APIClient().post(
-        api("auth/token/"), {"username": people["secretary"].username, "password": "秘密-2024"}
-    )
-    assert response.status_code == 200
-    assert Token.objects.get(user=people["secretary"]).key == response.json()["token"]
-    issued = AuditEntry.objects.get(action="token.created")
-    assert (
-        issued.actor == people["secretary"] and issued.after["key"] == response.json()["token"][:6]
-    )
 
 
 def test_a_secretary_token_reaches_only_its_village(campaign, clients, xingou, cuiwang):

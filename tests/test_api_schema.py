@@ -13,10 +13,10 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from api.tokens import issue_token
 from tests.helpers import run_base_year
 
 
@@ -43,7 +43,7 @@ def filed_year_once(module_records, module_base):
         base = module_base.fresh()
         people = base["people"]
         run_base_year(base, ("新沟村",))
-        return {role: Token.objects.create(user=people[role]).key for role in ROLES}
+        return {role: issue_token(actor=people[role])[1] for role in ROLES}
 
     return module_records.build(build)
 

@@ -1,10 +1,12 @@
 """Evidence files: what is accepted, what is refused, where it lives, who may fetch it."""
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from assessments import services
 from assessments.models import Criterion, Evidence
@@ -212,3 +214,33 @@ def test_a_download_takes_the_extension_of_the_checked_type(client, people, asse
     photo = upload(people, assessment, criterion, files.jpeg("现场.jpeg"))
     response = client.get(reverse("assessments:evidence_download", args=[photo.pk]))
     assert "jpeg" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("make", [files.jpeg_with_trailer, files.png_with_trailer])
+def test_an_image_is_stored_as_decoded_never_as_sent(
+    client, people, assessment, criterion, private_media_root, make
+):
+    sent = make()
+    evidence = upload(people, assessment, criterion, sent)
+    client.force_login(people["secretary"])
+    response = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
+    served = b"".join(response.streaming_content)
+    assert b"<?php" not in served and b"<html>" not in served
+    assert evidence.size == len(served) == Path(evidence.file.path).stat().st_size
+    with Image.open(io.BytesIO(served)) as image:
+        image.load()
+        assert image.format == {"jpg": "JPEG", "png": "PNG"}[evidence.extension]
+
+
+def test_a_photo_keeps_its_capture_time_and_nothing_else_of_its_exif(
+    people, assessment, criterion, private_media_root
+):
+    evidence = upload(people, assessment, criterion, files.jpeg_with_trailer(orientation=6))
+    assert evidence.captured_at.strftime("%Y-%m-%d %H:%M:%S") == "2024-05-06 07:08:09"
+    with Image.open(evidence.file.path) as image:
+        exif = image.getexif()
+        assert exif.get_ifd(0x8769)[0x9003] == "2024:05:06 07:08:09"
+        assert not exif.get_ifd(0x8825)
+        assert 0x0112 not in exif
+        # Turned upright: the 64×32 photo taken on its side is stored 32×64.
+        assert image.size == (32, 64)

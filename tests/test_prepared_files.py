@@ -4,7 +4,6 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.http import Http404
 from django.urls import reverse
 from pypdf import PdfReader
@@ -13,18 +12,6 @@ from assessments import prepared, services
 from assessments.models import PreparedFile
 from pingan.errors import InvalidInput
 from tests.helpers import run_base_year
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """The database queue's own worker, run until the queue is empty. Between tasks it recycles
-    database connections, as a long-running process should; inside a test's transaction that
-    would close the test's own connection, so here it keeps it."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    return lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
-
 
 pytestmark = pytest.mark.usefixtures("module_base")
 

@@ -7,6 +7,8 @@ from datetime import date
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
@@ -18,8 +20,9 @@ from assessments.imports import (
     import_findings,
     import_incidents,
 )
-from assessments.models import Finding, Incident, Title
+from assessments.models import Finding, Incident, SheetImport, Title
 from assessments.selectors import criteria_of
+from audit.models import AuditEntry
 from pingan.sheets import SheetRefused
 from tests.helpers import answer_everything
 
@@ -357,4 +360,105 @@ def test_a_text_cell_that_would_become_a_formula_is_refused_on_import(people, st
             upload=SimpleUploadedFile("表.xlsx", buffer.getvalue()),
             dry_run=True,
         )
+    assert not Incident.objects.exists()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_preview_writes_nothing_and_locks_nothing(people, campaign, xingou, cuiwang):
+    rows = [
+        [xingou.code, "新沟村", "命案", "2024-11-05", "一起命案", ""],
+        [cuiwang.code, "崔王村", "黄赌毒案件", "2024-06-01", "赌博", ""],
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        preview = import_incidents(
+            actor=people["town_office"], upload=workbook(INCIDENT_HEADERS, rows), dry_run=True
+        )
+    assert preview.applied == 2
+    statements = [query["sql"].lstrip().upper() for query in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith(WRITES) or "FOR UPDATE" in sql]
+
+
+def long_incident_sheet(villages, count):
+    return workbook(
+        INCIDENT_HEADERS,
+        [
+            [villages[i % len(villages)].code, "", "黄赌毒案件", "2024-06-01", f"第{i}起", ""]
+            for i in range(count)
+        ],
+    )
+
+
+def test_a_long_sheet_is_checked_and_imported_by_the_worker(
+    client,
+    people,
+    standards,
+    xingou,
+    cuiwang,
+    settings,
+    run_worker,
+    django_capture_on_commit_callbacks,
+):
+    settings.IMPORT_INLINE_ROWS = 5
+    client.force_login(people["town_office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("assessments:incident_import"),
+            {"file": long_incident_sheet([xingou, cuiwang], 12)},
+        )
+    job = SheetImport.objects.get()
+    assert response.url == reverse("assessments:sheet_import_detail", args=[job.pk])
+    assert (job.status, job.total) == (SheetImport.Status.CHECKING, 12)
+    page = client.get(response.url)
+    assert "已校验 0 / 12 行" in page.text and 'http-equiv="refresh"' in page.text
+
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.applied) == (SheetImport.Status.CHECKED, 12, 12)
+    assert not Incident.objects.exists()
+    assert "可导入 12 行" in client.get(response.url).text
+
+    client.force_login(people["city_office"])
+    assert client.get(response.url).status_code == 404
+    confirm = reverse("assessments:sheet_import_confirm", args=[job.pk])
+    assert client.post(confirm).status_code == 404
+
+    client.force_login(people["town_office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == SheetImport.Status.APPLIED and Incident.objects.count() == 12
+    assert "已导入 12 行" in client.get(response.url).text
+    assert [e.to_status for e in job.events.order_by("id")] == [
+        "checking",
+        "checked",
+        "applying",
+        "applied",
+    ]
+    assert AuditEntry.objects.filter(action="import.incidents", actor=people["town_office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(confirm, follow=True)
+    assert "不能确认导入" in again.text and Incident.objects.count() == 12
+
+
+def test_a_long_sheet_with_a_bad_row_is_refused_by_the_worker(
+    client, people, standards, xingou, settings, run_worker, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_ROWS = 2
+    client.force_login(people["town_office"])
+    rows = [[xingou.code, "", "黄赌毒案件", "2999-01-01", "未来", ""]] * 3
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("assessments:incident_import"), {"file": workbook(INCIDENT_HEADERS, rows)}
+        )
+    run_worker()
+    job = SheetImport.objects.get()
+    assert job.status == SheetImport.Status.REFUSED
+    assert job.problems[0] == "第2行：发生日期不能晚于今天。"
+    assert (
+        "未导入任何数据"
+        in client.get(reverse("assessments:sheet_import_detail", args=[job.pk])).text
+    )
     assert not Incident.objects.exists()

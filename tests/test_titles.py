@@ -32,8 +32,9 @@ from assessments.selectors import (
     village_timeline,
 )
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
+from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, run_base_year
-from villages.models import Region
+from villages.models import Membership, Region, Village
 
 
 def agree_all(people, assessment):
@@ -336,7 +337,7 @@ def test_periodic_re_review_keeps_or_revokes(named, people):
 def test_timeline_shows_everything_in_order(client, named, people, xingou):
     incident = record_homicide(people["town_office"], xingou, date(2024, 11, 5), "命案")
     services.correct_incident(actor=people["town_office"], incident_id=incident.pk, reason="误录")
-    entries = village_timeline(xingou)
+    entries = village_timeline(xingou, people["town_office"])
     moments = [entry.moment for entry in entries]
     assert moments == sorted(moments)
     kinds = [entry.kind for entry in entries]
@@ -467,7 +468,7 @@ def test_the_year_s_result_reads_as_one_sentence_wherever_it_is_shown(
     record_homicide(people["town_office"], xingou, date(2024, 11, 5))
     assessment = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
     expected = "达标，市级复核合格；2024年11月5日因命案撤销称号"
-    assert dict(village_results(xingou))[assessment] == expected
+    assert dict(village_results(xingou, people["town_office"]))[assessment] == expected
     client.force_login(people["secretary"])
     assert expected in client.get(reverse("home"), follow=True).text
     client.force_login(people["town_office"])
@@ -538,3 +539,41 @@ def test_an_incident_is_named_by_what_happened(reviewed):
     names = dict(IncidentCategory.objects.values_list("code", "name"))
     assert names["five-major-criminal"] == "重大刑事案件"
     assert not any(name.startswith("不发生") for name in names.values())
+
+
+def test_a_year_stays_with_the_town_that_ran_it_when_the_village_moves(
+    client, reviewed, people, xingou, wangchang
+):
+    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
+    assessment = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
+    title = Title.objects.get(assessment=assessment)
+    evidence = assessment.evidence.first()
+    tuoshi = RegionFactory(
+        code="429006105", name="拖市镇", level=Region.Level.TOWN, parent=wangchang.parent
+    )
+    Village.objects.filter(pk=xingou.pk).update(town=tuoshi)
+    new_office = user_with_role(Membership.Role.TOWN_OFFICE, tuoshi)
+    year_pages = [
+        reverse("assessments:assessment_detail", args=[assessment.pk]),
+        reverse("assessments:title_detail", args=[title.pk]),
+        reverse("assessments:evidence_download", args=[evidence.pk]),
+    ]
+
+    client.force_login(new_office)
+    assert client.get(reverse("villages:detail", args=[xingou.pk])).status_code == 200
+    for url in year_pages:
+        assert client.get(url).status_code == 404, url
+    timeline = client.get(reverse("assessments:timeline", args=[xingou.pk])).text
+    assert "2024年度" not in timeline
+    api = APIClient()
+    api.force_authenticate(new_office)
+    assert api.get(f"/api/v1/assessments/{assessment.pk}/").status_code == 404
+    assert api.get(f"/api/v1/titles/{title.pk}/").status_code == 404
+
+    client.force_login(people["town_office"])
+    for url in year_pages:
+        assert client.get(url).status_code == 200, url
+    api.force_authenticate(people["town_office"])
+    assert api.get(f"/api/v1/assessments/{assessment.pk}/").status_code == 200
+    assert people["town_office"].has_perm("assessments.view_assessment", assessment)
+    assert not new_office.has_perm("assessments.view_assessment", assessment)

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tokens import issue_token
 from assessments import services
 from assessments.errors import StaleAnswer
 from assessments.models import Answer, AssessmentEvent, Criterion, Evidence
@@ -203,7 +203,7 @@ def test_a_save_from_an_older_copy_is_refused_and_the_newer_copy_shown(
     assert Answer.objects.get(assessment=assessment, criterion=cameras).value == 3
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=secretary).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(actor=secretary)[1]}")
     stale = api.post(
         f"/api/v1/assessments/{assessment.pk}/answers/",
         {"criterion_id": cameras.pk, "value": "9", "base_version": 1},

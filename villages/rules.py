@@ -50,15 +50,18 @@ def has_regional_role(user):
     return any(m.role in REGIONAL_ROLES for m in memberships_of(user))
 
 
-def holds_role_over_village(user, village, roles):
-    """True when one of the user's memberships in `roles` covers the village."""
+def holds_role_over_village(user, village, roles, town=None):
+    """True when one of the user's memberships in `roles` covers the village: a secretary's
+    own village, or a region above `town`, the town whose record it is (the village's town
+    today unless a record of an earlier year names the town that ran that year)."""
+    town = town or village.town
     for membership in memberships_of(user):
         if membership.role not in roles:
             continue
         if membership.role == Role.SECRETARY:
             if membership.village_id == village.pk:
                 return True
-        elif village.town.is_within(membership.region):
+        elif town.is_within(membership.region):
             return True
     return False
 
@@ -98,14 +101,22 @@ def region_under_regional_role(user, region):
 
 def village_scope(user, prefix=""):
     """A Q over villages (reached through `prefix`) the user may see; None means all."""
+    return record_scope(user, prefix, f"{prefix}town__")
+
+
+def record_scope(user, village_prefix, town_prefix):
+    """A Q over records of a village the user may see; None means all. A secretary reaches
+    their village's records (through `village_prefix`); a regional role those whose town
+    (through `town_prefix`) lies under its region: for a year's records, the town that ran
+    that year, so moving a village hands over its future years only."""
     if is_administrator(user):
         return None
-    condition = Q(**{f"{prefix}pk__in": []})
+    condition = Q(**{f"{village_prefix}pk__in": []})
     for membership in memberships_of(user):
         if membership.role == Role.SECRETARY:
-            condition |= Q(**{f"{prefix}pk": membership.village_id})
+            condition |= Q(**{f"{village_prefix}pk": membership.village_id})
         elif membership.role in REGIONAL_ROLES:
-            condition |= Q(**{f"{prefix}town__path__startswith": membership.region.path})
+            condition |= Q(**{f"{town_prefix}path__startswith": membership.region.path})
     return condition
 
 

@@ -25,6 +25,8 @@ from assessments.models.inspections import (
 from assessments.models.prepared_files import (
     PreparedFile,
     PreparedFileEvent,
+    SheetImport,
+    SheetImportEvent,
 )
 from assessments.models.self_assessment import (
     Answer,
@@ -90,6 +92,8 @@ __all__ = [
     "SamplingRule",
     "SamplingRuleManager",
     "SentReminder",
+    "SheetImport",
+    "SheetImportEvent",
     "Standard",
     "StandardEvent",
     "StandardManager",

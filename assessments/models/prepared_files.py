@@ -86,3 +86,86 @@ class PreparedFileEvent(StateEvent):
 
     def __str__(self):
         return f"{self.prepared_file} {self.to_status}"
+
+
+class SheetImport(models.Model):
+    """A long sheet checked and then imported in the background, with its progress.
+
+    The check reads and writes nothing, so a long preview blocks no one; the import itself is
+    one transaction, all rows or none."""
+
+    class Kind(models.TextChoices):
+        INCIDENTS = "incidents", "案事件"
+        FINDINGS = "findings", "镇级考核意见"
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "校验中"
+        CHECKED = "checked", "待确认导入"
+        REFUSED = "refused", "未通过"
+        APPLYING = "applying", "导入中"
+        APPLIED = "applied", "已导入"
+        FAILED = "failed", "处理失败"
+
+    TRANSITIONS = {
+        Status.CHECKING: {Status.CHECKED, Status.REFUSED, Status.FAILED},
+        Status.CHECKED: {Status.APPLYING},
+        Status.APPLYING: {Status.APPLIED, Status.REFUSED, Status.FAILED},
+        Status.REFUSED: set(),
+        Status.APPLIED: set(),
+        Status.FAILED: set(),
+    }
+    RUNNING = (Status.CHECKING, Status.APPLYING)
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建活动", on_delete=models.CASCADE, null=True, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        on_delete=models.PROTECT,
+        related_name="sheet_imports",
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    staged_token = models.CharField("暂存标识", max_length=32, editable=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.CHECKING, editable=False
+    )
+    done = models.PositiveIntegerField("已校验行数", default=0)
+    total = models.PositiveIntegerField("总行数", default=0)
+    applied = models.PositiveIntegerField("导入行数", default=0)
+    notes = models.JSONField("说明", default=list, blank=True)
+    problems = models.JSONField("问题", default=list, blank=True)
+    requested_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台导入"
+        verbose_name_plural = "后台导入"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}导入“{self.file_name}”"
+
+    @property
+    def percent(self):
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING
+
+
+class SheetImportEvent(StateEvent):
+    subject_field = "sheet_import"
+
+    sheet_import = models.ForeignKey(
+        SheetImport, verbose_name="后台导入", on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StateEvent.Meta):
+        verbose_name = "后台导入记录"
+        verbose_name_plural = "后台导入记录"
+
+    def __str__(self):
+        return f"{self.sheet_import} {self.to_status}"

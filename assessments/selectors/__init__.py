@@ -28,6 +28,7 @@ from assessments.selectors.city_review import (
 from assessments.selectors.common import (
     access_region_by_id,
     ancestor_paths,
+    assessment_scope,
     document_holding_number,
 )
 from assessments.selectors.inspections import (
@@ -100,6 +101,7 @@ __all__ = [
     "access_title_by_id",
     "ancestor_paths",
     "assessment_history",
+    "assessment_scope",
     "campaign_board",
     "campaign_rates",
     "candidacies_of",

@@ -10,8 +10,8 @@ from assessments.models import (
     AssessmentEvent,
     Campaign,
 )
-from assessments.selectors.common import scoped
-from villages.rules import home_village_of, region_scope, village_scope
+from assessments.selectors.common import assessment_scope, scoped
+from villages.rules import home_village_of, region_scope
 
 
 def visible_campaigns(user):
@@ -32,7 +32,7 @@ def visible_assessments(user):
         Assessment.objects.select_related(
             "campaign__town", "standard", "village__town", "plan_document"
         ),
-        village_scope(user, "village__"),
+        assessment_scope(user),
     )
 
 
@@ -71,7 +71,7 @@ def campaign_board(campaign, user=None):
     answered count, in village order."""
     queryset = Assessment.objects.filter(campaign=campaign, kind=Assessment.Kind.YEARLY)
     if user is not None:
-        queryset = scoped(queryset, village_scope(user, "village__"))
+        queryset = scoped(queryset, assessment_scope(user))
     assessments = list(
         queryset.select_related("village")
         .annotate(answered=Count("answers", filter=Answer.complete_q("answers__")))

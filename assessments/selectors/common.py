@@ -1,14 +1,34 @@
 """What the reads share: scoping a query to the user's reach, the regions within it, and
 the document numbers already issued."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from assessments.models import Bulletin, NamingBatch, PassList, RecommendationList
 from villages.models import Region
+from villages.rules import record_scope, village_scope
 
 
 def scoped(queryset, scope):
     return queryset if scope is None else queryset.filter(scope)
+
+
+def assessment_scope(user, prefix=""):
+    """Assessments (reached through `prefix`) the user may see: a year's assessment, with its
+    findings and evidence, belongs to the town that ran that year's campaign."""
+    return record_scope(user, f"{prefix}village__", f"{prefix}campaign__town__")
+
+
+def assessed_record_scope(user, prefix=""):
+    """Titles or evidence (reached through `prefix`) the user may see: one resting on an
+    assessment follows that year's town; one without (a rectification report) the village's
+    town today."""
+    by_year = assessment_scope(user, f"{prefix}assessment__")
+    if by_year is None:
+        return None
+    return (Q(**{f"{prefix}assessment__isnull": False}) & by_year) | (
+        Q(**{f"{prefix}assessment__isnull": True}) & village_scope(user, f"{prefix}village__")
+    )
 
 
 def ancestor_paths(region):

@@ -9,13 +9,15 @@ from assessments.models import (
     Campaign,
     Evidence,
 )
-from assessments.selectors.common import scoped
+from assessments.selectors.common import assessed_record_scope, scoped
 from assessments.selectors.standards import criteria_of
-from villages.rules import village_scope
 
 
 def access_evidence_by_id(user, evidence_id):
-    evidence = scoped(Evidence.objects.select_related("village"), village_scope(user, "village__"))
+    evidence = scoped(
+        Evidence.objects.select_related("village", "assessment__campaign__town"),
+        assessed_record_scope(user),
+    )
     try:
         return evidence.get(pk=evidence_id)
     except (Evidence.DoesNotExist, ValueError, TypeError):

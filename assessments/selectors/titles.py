@@ -17,7 +17,7 @@ from assessments.models import (
     Title,
     TitleEvent,
 )
-from assessments.selectors.common import scoped
+from assessments.selectors.common import assessed_record_scope, assessment_scope, scoped
 from villages.rules import village_scope
 
 
@@ -50,8 +50,8 @@ def access_incident_by_id(user, incident_id):
 
 def visible_titles(user):
     return scoped(
-        Title.objects.select_related("village__town", "naming"),
-        village_scope(user, "village__"),
+        Title.objects.select_related("village__town", "naming", "assessment__campaign__town"),
+        assessed_record_scope(user),
     )
 
 
@@ -125,11 +125,14 @@ def result_sentence(assessment):
     return sentence
 
 
-def village_results(village):
-    """(assessment, result sentence) of each year the village took part in, newest first; the
-    village is one the caller already reached through an access_* selector."""
+def village_results(village, user):
+    """(assessment, result sentence) of each year of the village the user may see, newest
+    first; the village is one the caller already reached through an access_* selector."""
     assessments = with_year_titles(
-        Assessment.objects.filter(village=village, kind=Assessment.Kind.YEARLY)
+        scoped(
+            Assessment.objects.filter(village=village, kind=Assessment.Kind.YEARLY),
+            assessment_scope(user),
+        )
         .exclude(campaign__status=Campaign.Status.DRAFT)
         .select_related("campaign")
         .order_by("-campaign__year")
@@ -143,7 +146,7 @@ def recent_revocations(user, since):
         TitleEvent.objects.filter(
             action=TitleEvent.Action.REVOKED, incident__isnull=False, occurred_at__gte=since
         ),
-        village_scope(user, "title__village__"),
+        assessed_record_scope(user, "title__"),
     )
 
 
@@ -156,12 +159,14 @@ class TimelineEntry:
     url: str = ""
 
 
-def village_timeline(village):
-    """Everything that happened to a village, oldest first, for reading before a meeting."""
+def village_timeline(village, user):
+    """Everything that happened to a village that the user may see, oldest first, for reading
+    before a meeting: the years another town ran stay with that town."""
     entries = []
-    assessment_events = AssessmentEvent.objects.filter(assessment__village=village).select_related(
-        "assessment__campaign", "actor"
-    )
+    assessment_events = scoped(
+        AssessmentEvent.objects.filter(assessment__village=village),
+        assessment_scope(user, "assessment__"),
+    ).select_related("assessment__campaign", "actor")
     for event in assessment_events:
         assessment = event.assessment
         label = "示范村推荐考评" if assessment.kind == Assessment.Kind.DEMONSTRATION else "创建考评"
@@ -175,7 +180,10 @@ def village_timeline(village):
                 reverse("assessments:assessment_detail", args=[assessment.pk]),
             )
         )
-    for event in TitleEvent.objects.filter(title__village=village).select_related("title"):
+    title_events = scoped(
+        TitleEvent.objects.filter(title__village=village), assessed_record_scope(user, "title__")
+    )
+    for event in title_events.select_related("title"):
         entries.append(
             TimelineEntry(
                 event.occurred_at,

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from assessments.evidence import check_upload
 from assessments.models import (
@@ -101,6 +102,26 @@ def move_state(subject, target, event_model, *, actor, refusal, reason="", **fie
     return record_event(event_model, subject, actor, previous, reason, **fields)
 
 
+def move_job(model, job_id, target, event_model, reason, **fields):
+    """Move a background job (a prepared file, a sheet import) along its transition table, as
+    its requester, setting `fields`, in its own transaction: the worker's steps are seen as
+    they happen."""
+    with transaction.atomic():
+        job = model.objects.select_for_update().get(pk=job_id)
+        move_state(
+            job,
+            target,
+            event_model,
+            actor=job.requested_by,
+            refusal=f"{job}已{job.get_status_display()}。",
+            reason=reason,
+        )
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.save()
+        return job
+
+
 @contextmanager
 def files_removed_on_failure():
     """Files written during a write that then fails are removed with the rolled-back rows."""
@@ -114,12 +135,12 @@ def files_removed_on_failure():
         raise
 
 
-def lock_assessment(actor, assessment_id, permission, message):
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("campaign", "village__town")
-        .get(pk=assessment_id)
-    )
+def lock_assessment(actor, assessment_id, permission, message, lock=True):
+    """The assessment, locked unless only checked, if the actor holds the permission on it."""
+    assessments = Assessment.objects.select_related("campaign__town", "village__town")
+    if lock:
+        assessments = assessments.select_for_update(of=("self",))
+    assessment = assessments.get(pk=assessment_id)
     require_object(actor, permission, assessment, message)
     return assessment
 
@@ -183,7 +204,7 @@ def store_evidence(actor, owner, criterion, upload, written, covers_from=None, c
         original_name=upload.name[-200:],
         extension=checked.accepted.extension,
         content_type=checked.accepted.content_type,
-        size=upload.size,
+        size=checked.size,
         uploaded_by=actor,
         covers_from=covers_from,
         covers_until=covers_until or covers_from,

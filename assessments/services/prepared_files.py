@@ -18,7 +18,7 @@ from assessments.selectors import (
     access_campaign_by_id,
     access_region_by_id,
 )
-from assessments.services.common import move_state, record_event
+from assessments.services.common import move_job, record_event
 from pingan.errors import InvalidInput
 
 
@@ -63,20 +63,7 @@ def request_region_results(*, actor, region_id, year):
 
 
 def _move_prepared(prepared_id, target, reason, **fields):
-    with transaction.atomic():
-        prepared = PreparedFile.objects.select_for_update().get(pk=prepared_id)
-        move_state(
-            prepared,
-            target,
-            PreparedFileEvent,
-            actor=prepared.requested_by,
-            refusal=f"{prepared}已{prepared.get_status_display()}。",
-            reason=reason,
-        )
-        for name, value in fields.items():
-            setattr(prepared, name, value)
-        prepared.save()
-        return prepared
+    return move_job(PreparedFile, prepared_id, target, PreparedFileEvent, reason, **fields)
 
 
 def build_prepared_file(*, prepared_file_id):

@@ -108,11 +108,24 @@ def _grant_withheld_title(assessment, actor, note):
 
 
 @transaction.atomic
-def record_incident(*, actor, village_id, category_id, occurred_on, description, case_number=""):
+def record_incident(
+    *,
+    actor,
+    village_id,
+    category_id,
+    occurred_on,
+    description,
+    case_number="",
+    check_only=False,
+):
     """Register an incident; a disqualifying one revokes, in this same transaction, the
     village's valid 示范村 naming and its 平安村 title of the year, and vetoes that year's
-    result while it is still being decided."""
-    village = Village.objects.select_for_update().select_related("town").get(pk=village_id)
+    result while it is still being decided. With check_only, refuse as it would and answer
+    the titles it would revoke, writing nothing and taking no lock (a sheet's preview)."""
+    villages = Village.objects.select_related("town")
+    if not check_only:
+        villages = villages.select_for_update()
+    village = villages.get(pk=village_id)
     require_object(actor, "assessments.record_incident", village, "您不能为该村(社区)登记案事件。")
     category = IncidentCategory.objects.filter(pk=category_id, is_active=True).first()
     if category is None:
@@ -121,6 +134,10 @@ def record_incident(*, actor, village_id, category_id, occurred_on, description,
         raise InvalidInput("发生日期不能晚于今天。")
     if not description.strip():
         raise InvalidInput("请填写简要案情。")
+    if check_only:
+        if not category.disqualifying:
+            return []
+        return list(titles_an_incident_revokes(village, occurred_on))
     incident = Incident.objects.create(
         village=village,
         category=category,

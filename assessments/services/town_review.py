@@ -80,11 +80,15 @@ def finding_fields(criterion, basis, agrees, veto_occurred, met, value, score):
     return fields
 
 
-def lock_for_review(actor, assessment_id, stage):
+def lock_for_review(actor, assessment_id, stage, lock=True):
     """Lock an assessment a reviewer may score at this stage, or refuse."""
     if stage == Finding.Stage.TOWN:
         assessment = lock_assessment(
-            actor, assessment_id, "assessments.assess_assessment", "只有镇平安办可以进行镇级考核。"
+            actor,
+            assessment_id,
+            "assessments.assess_assessment",
+            "只有镇平安办可以进行镇级考核。",
+            lock,
         )
         require_campaign_open(assessment.campaign)
         if assessment.status != Assessment.Status.SUBMITTED:
@@ -93,7 +97,7 @@ def lock_for_review(actor, assessment_id, stage):
             )
         return assessment
     assessment = lock_assessment(
-        actor, assessment_id, "assessments.re_review_assessment", "只有市委平安办可以复核。"
+        actor, assessment_id, "assessments.re_review_assessment", "只有市委平安办可以复核。", lock
     )
     stages = (
         Campaign.CANDIDACY_STAGES
@@ -149,9 +153,11 @@ def save_finding(
     score=None,
     comment="",
     stage=Finding.Stage.TOWN,
+    check_only=False,
 ):
-    """Record a reviewer's finding on one criterion (town assessment or city re-review)."""
-    assessment = lock_for_review(actor, assessment_id, stage)
+    """Record a reviewer's finding on one criterion (town assessment or city re-review); with
+    check_only, refuse as it would and write nothing, taking no lock (a sheet's preview)."""
+    assessment = lock_for_review(actor, assessment_id, stage, lock=not check_only)
     criterion = criterion_in_standard(assessment, criterion_id)
     if not criterion.is_judged:
         raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项考核其下各条。")
@@ -160,6 +166,8 @@ def save_finding(
     comment = comment.strip()
     if not agrees and not comment:
         raise InvalidInput(f"{criterion.label} {criterion.title}：不同意时须写明意见。")
+    if check_only:
+        return None
     previous = Finding.objects.filter(
         assessment=assessment, criterion=criterion, stage=stage
     ).first()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from assessments import charts
 from assessments.dashboards import region_ranking, town_dashboard
-from assessments.models import Assessment, Campaign, RectificationOrder, Title
+from assessments.models import Assessment, Campaign, RectificationOrder
 from assessments.rates import DEFINITIONS
 from assessments.reminders import reminders_for
 from assessments.selectors import (
@@ -17,6 +17,7 @@ from assessments.selectors import (
     stage_note,
     village_results,
     visible_orders,
+    visible_titles,
     workspace_parts,
 )
 from assessments.services import missing_for_submission
@@ -156,8 +157,8 @@ def village_home(request):
     )
     for order in orders:
         order.overdue = order.is_overdue(today)
-    titles = Title.objects.filter(village=village).order_by("-first_year", "kind")
-    results = village_results(village)
+    titles = visible_titles(request.user).filter(village=village).order_by("-first_year", "kind")
+    results = village_results(village, request.user)
     return render(
         request,
         "assessments/village_home.html",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from assessments import exports
 from assessments.imports import (
@@ -12,14 +13,19 @@ from assessments.imports import (
     FINDING_HEADERS,
     INCIDENT_EXAMPLE,
     INCIDENT_HEADERS,
+    access_sheet_import_by_id,
+    confirm_sheet_import,
     criterion_rows,
     import_criteria,
     import_findings,
     import_incidents,
+    request_sheet_import,
+    runs_in_background,
 )
-from assessments.models import Campaign
+from assessments.models import Campaign, SheetImport
 from assessments.selectors import access_campaign_by_id, access_standard_by_id
 from audit.trail import record
+from pingan.errors import ApplicationError
 from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
 from villages.rules import require_permission
@@ -47,8 +53,9 @@ def export_campaign(request, campaign_id, name):
     )
 
 
-def _sheet_import(request, *, key, run, template, title, back_url):
-    """Upload → preview → confirm, for any sheet whose `run(upload, dry_run)` applies it."""
+def _sheet_import(request, *, key, run, template, title, back_url, background=None):
+    """Upload → preview → confirm, for any sheet whose `run(upload, dry_run)` applies it; a
+    long sheet goes to the worker through `background(upload)`, which answers its job."""
     staged = StagedUploads(request, key)
     context = {"title": title, "template_url": template, "back_url": back_url}
     if request.method == "POST" and "confirm" in request.POST:
@@ -73,6 +80,9 @@ def _sheet_import(request, *, key, run, template, title, back_url):
     elif request.method == "POST":
         upload = request.FILES.get("file")
         try:
+            if background is not None and upload is not None and runs_in_background(upload):
+                job = background(upload)
+                return redirect("assessments:sheet_import_detail", job.pk)
             outcome = run(upload, True)
         except SheetRefused as error:
             context["problems"] = error.problems
@@ -102,6 +112,9 @@ def incident_import(request):
         template=request.path + "?template=1",
         title="批量导入案事件",
         back_url=reverse("assessments:incident_list"),
+        background=lambda upload: request_sheet_import(
+            actor=request.user, kind=SheetImport.Kind.INCIDENTS, upload=upload
+        ),
     )
 
 
@@ -134,6 +147,12 @@ def finding_import(request, campaign_id):
         template=request.path + "?template=1",
         title=f"导入{campaign}镇级考核意见",
         back_url=reverse("assessments:campaign_detail", args=[campaign.pk]),
+        background=lambda upload: request_sheet_import(
+            actor=request.user,
+            kind=SheetImport.Kind.FINDINGS,
+            upload=upload,
+            campaign_id=campaign.pk,
+        ),
     )
 
 
@@ -156,3 +175,31 @@ def criteria_import(request, standard_id):
         title=f"导入“{standard}”的条目",
         back_url=reverse("assessments:standard_detail", args=[standard.pk]),
     )
+
+
+def _back_url(job):
+    if job.kind == SheetImport.Kind.INCIDENTS:
+        return reverse("assessments:incident_list")
+    return reverse("assessments:campaign_detail", args=[job.campaign_id])
+
+
+@login_required
+def sheet_import_detail(request, job_id):
+    """A background import as it goes: checked rows, then the preview to confirm, then the
+    result; the page reloads itself while the worker is at it."""
+    job = access_sheet_import_by_id(request.user, job_id)
+    return render(
+        request,
+        "assessments/sheet_import_job.html",
+        {"job": job, "back_url": _back_url(job)},
+    )
+
+
+@login_required
+@require_POST
+def sheet_import_confirm(request, job_id):
+    try:
+        confirm_sheet_import(actor=request.user, job_id=job_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("assessments:sheet_import_detail", job_id)

@@ -289,7 +289,7 @@ def timeline(request, village_id):
         "assessments/timeline.html",
         {
             "village": village,
-            "results": village_results(village),
-            "entries": village_timeline(village),
+            "results": village_results(village, request.user),
+            "entries": village_timeline(village, request.user),
         },
     )
