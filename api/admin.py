@@ -30,7 +30,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         record(
             action="token.revoked",
             actor=request.user,
-            target=token,
+            target=token.user,
             before={"用途": token.name, "令牌": token.shown_key},
             after={"原因": "管理员撤销"},
         )

@@ -58,7 +58,7 @@ def issue_token(*, actor, name=""):
         record(
             action="token.created",
             actor=actor,
-            target=token,
+            target=token.user,
             after={"用途": token.name, "令牌": token.shown_key, "有效期至": token.expiry},
         )
     return token, key
@@ -71,7 +71,7 @@ def revoke_token(*, actor, digest, reason="本人撤销"):
         record(
             action="token.revoked",
             actor=actor,
-            target=token,
+            target=token.user,
             before={"用途": token.name, "令牌": token.shown_key},
             after={"原因": reason},
         )
