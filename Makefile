@@ -65,6 +65,7 @@ test-fast: system-packages setup fonts
 
 screenshots: system-packages setup
 	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser_year.py -k whole_year
+	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_documents.py -k every_document
 
 # Province-scale figures into docs/benchmarks.md (PostgreSQL; wrk for the load test).
 bench: setup fonts

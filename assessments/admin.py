@@ -9,6 +9,7 @@ from assessments.models import (
     Campaign,
     CampaignEvent,
     Criterion,
+    DocumentSetting,
     Evidence,
     IncidentCategory,
     IncidentGroup,
@@ -177,3 +178,11 @@ class EvidenceAdmin(RecordAdmin):
     list_filter = ["content_type"]
     search_fields = ["original_name", "assessment__village__name"]
     exclude = ["file", "thumbnail"]
+
+
+@admin.register(DocumentSetting)
+class DocumentSettingAdmin(AuditedAdmin, admin.ModelAdmin):
+    list_display = ["region", "kind", "issuing_body", "direction", "copies_to"]
+    list_filter = ["kind", "direction", "region__level"]
+    search_fields = ["region__name", "issuing_body__full_name"]
+    autocomplete_fields = ["region", "issuing_body"]

@@ -176,3 +176,21 @@ rules.add_perm("assessments.list_incidents", is_administrator | has_regional_rol
 rules.add_perm("assessments.enter_incidents", records_incidents_somewhere)
 rules.add_perm("assessments.review_title", is_province_office_of_title)
 rules.add_perm("assessments.name_villages", is_province_office_of_region)
+
+
+# The office that drafts and issues each document drafted from the year's figures.
+ISSUING_ROLE = {
+    "naming_decision": Role.PROVINCE_OFFICE,
+    "review_bulletin": Role.CITY_OFFICE,
+    "annual_summary": Role.TOWN_OFFICE,
+}
+
+
+@rules.predicate
+def issues_document(user, document):
+    return document is not None and holds_role_over_region(
+        user, document.region, (ISSUING_ROLE[document.kind],)
+    )
+
+
+rules.add_perm("assessments.issue_document", issues_document)

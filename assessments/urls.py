@@ -244,6 +244,13 @@ urlpatterns = [
         name="region_results_prepare",
     ),
     path("downloads/", prepared_files.prepared_file_list, name="prepared_file_list"),
+    path("documents/", prepared_files.document_list, name="document_list"),
+    path("documents/draft/", prepared_files.document_draft, name="document_draft"),
+    path("documents/<int:document_id>/", prepared_files.document_detail, name="document_detail"),
+    path("documents/<int:document_id>.pdf", prepared_files.document_pdf, name="document_pdf"),
+    path(
+        "documents/<int:document_id>/issue/", prepared_files.document_issue, name="document_issue"
+    ),
     path(
         "downloads/<int:prepared_file_id>/",
         prepared_files.prepared_file,

@@ -33,6 +33,7 @@ def navigation(request):
     items.append(("限期整改", reverse("assessments:order_list")))
     if user.has_perm("assessments.list_inspections"):
         items.append(("通报和推荐名单", reverse("assessments:bulletin_list")))
+        items.append(("公文", reverse("assessments:document_list")))
     if user.has_perm("assessments.list_incidents"):
         items.append(("案事件登记", reverse("assessments:incident_list")))
     items.append(("称号", reverse("assessments:title_list")))

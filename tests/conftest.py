@@ -114,7 +114,7 @@ SHARED_RECORDS = ("module_records", "class_records")
 
 
 def load_wangchang():
-    call_command("loaddata", "fixtures/wangchang.json", verbosity=0)
+    call_command("loaddata", "fixtures/wangchang.json", "fixtures/documents.json", verbosity=0)
     return Region.objects.get(code="429006104")
 
 

@@ -1,11 +1,14 @@
 from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.management import call_command
 
 from assessments import services
-from assessments.models import Criterion
+from assessments.models import Assessment, Criterion, Recommendation, Title
 from assessments.selectors import criteria_of
 from tests.factories import user_with_role
 from tests.files import jpeg
-from villages.models import Membership
+from villages.models import Membership, Region
 
 
 def answer_everything(actor, assessment, cameras=6):
@@ -108,3 +111,66 @@ def inspect_short(actor, village, criterion, comment="探头不足", days=10):
             }
         ],
     )
+
+
+def review_base_year(base, seed):
+    """The base year filed (崔王村 short of cameras), sampled with 新沟村 forced in, and every
+    sampled village re-reviewed and passed by the city."""
+    campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
+    call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
+    run_base_year(base, ("崔王村",))
+    sample = services.draw_sample(
+        actor=people["city_office"],
+        campaign_id=campaign.pk,
+        ratio=Decimal("0.3"),
+        minimum_count=3,
+        forced={xingou.code: "典型"},
+        seed=seed,
+    )
+    for entry in sample.entries.all():
+        agree_all(people, entry.assessment)
+    return campaign
+
+
+def agree_all(people, assessment):
+    """The city re-reviews an assessment and agrees with every judged item."""
+    judged = [c for c in criteria_of(assessment.standard) if c.is_judged]
+    services.save_findings(
+        actor=people["city_office"],
+        assessment_id=assessment.pk,
+        findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
+        stage="city",
+    )
+    services.conclude_city_review(actor=people["city_office"], assessment_id=assessment.pk)
+
+
+def recommend_and_name(people, campaign, village):
+    """The village's candidacy prepared and re-reviewed, the city review closed, the village
+    recommended by 天门市 and named a 2024—2025 demonstration village by 湖北省."""
+    yearly = Assessment.objects.get(campaign=campaign, village=village, kind="yearly")
+    candidacy = services.start_candidacy(actor=people["town_office"], assessment_id=yearly.pk)
+    answer_everything(people["town_office"], candidacy)
+    services.submit_assessment(actor=people["town_office"], assessment_id=candidacy.pk)
+    agree_all(people, candidacy)
+    services.close_city_review(actor=people["city_office"], campaign_id=campaign.pk)
+    services.issue_recommendations(
+        actor=people["city_office"],
+        city=Region.objects.get(code="429006"),
+        year=2024,
+        document_number="天平安组〔2024〕3号",
+        title="关于推荐2024年度平安湖北建设示范村(社区)的报告",
+        body="省委平安办：\n现将我市2024年度平安湖北建设示范村(社区)推荐名单报上，请审定。",
+        issuer="天门市委平安天门建设领导小组",
+        issued_on=date(2024, 12, 28),
+        picks=[(candidacy.pk, "特色鲜明")],
+    )
+    services.name_demonstration_villages(
+        actor=people["province_office"],
+        province=Region.objects.get(code="42"),
+        first_year=2024,
+        document_number="鄂平安组〔2025〕2号",
+        issuer="中共湖北省委平安湖北建设领导小组",
+        named_on=date(2025, 3, 1),
+        picks=[(Recommendation.objects.get().pk, "鄂平安示范〔2024〕001号")],
+    )
+    return Title.objects.get(village=village, kind=Title.Kind.DEMONSTRATION)

@@ -1,6 +1,9 @@
 """What every printout must satisfy: embedded Chinese fonts and a glyph for every character."""
 
+import re
 import subprocess
+from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -35,3 +38,36 @@ def check_printout(path, tmp_path):
     )
     assert (tmp_path / "page.png").stat().st_size > 2000
     return compact
+
+
+MM = 72 / 25.4
+# The type area of GB/T 9704-2012 on A4, in points from the top left of the page.
+TYPE_AREA = (28 * MM, 37 * MM, (28 + 156) * MM, (37 + 225) * MM)
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+
+
+def layout_lines(pdf_bytes, tmp_path):
+    """Every line of text poppler lays out, page by page, with its box in points."""
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(pdf_bytes)
+    html = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
+    lines = []
+    namespace = {"x": "http://www.w3.org/1999/xhtml"}
+    for number, page in enumerate(root.iterfind(".//x:page", namespace), start=1):
+        for line in page.iterfind(".//x:line", namespace):
+            words = "".join(word.text or "" for word in line.iterfind("x:word", namespace))
+            box = [float(line.get(name)) for name in ("xMin", "yMin", "xMax", "yMax")]
+            lines.append(Line(number, words, *box))
+    return lines

@@ -15,6 +15,7 @@ from assessments import services
 from assessments.models import (
     Criterion,
     IncidentCategory,
+    OfficialDocument,
     PreparedFile,
     RecommendationList,
     SheetImport,
@@ -43,6 +44,8 @@ REGIONAL = (302, 403, 200, 200, 200, 200, 200)
 TOWN_OFFICE = (302, 403, 200, 403, 403, 403, 200)
 ADMIN = (302, 403, 403, 403, 403, 403, 200)
 NONE_YET = (302, 404, 404, 404, 404, 404, 404)
+# A document drafted from the year is its issuing office's (and the administrator's) until issued.
+DRAFTER = (302, 404, 200, 404, 404, 404, 200)
 # A file made in the background belongs to the town office that asked for it.
 REQUESTER = (302, 404, 200, 404, 404, 404, 404)
 
@@ -119,6 +122,15 @@ def world(people, standards, wangchang, xingou):
             filename="考评报告.pdf",
         )
         prepared_file.file.save("reports.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        document = OfficialDocument.objects.create(
+            kind="annual_summary",
+            region=town,
+            year=2024,
+            title="年度创建工作总结",
+            body="正文",
+            issuer="镇党委",
+            created_by=office,
+        )
         sheet_import = SheetImport.objects.create(
             kind=SheetImport.Kind.INCIDENTS,
             requested_by=office,
@@ -142,6 +154,7 @@ def world(people, standards, wangchang, xingou):
             "recommendation_list": recommendation_list,
             "prepared_file": prepared_file,
             "sheet_import": sheet_import,
+            "document": document,
             "token": issue_token(actor=office)[0],
             "standard": standards[0],
         }
@@ -348,6 +361,19 @@ MATRIX = {
         POST_ONLY,
     ),
     "token_list": (fixed("token_list"), ALL, None),
+    "assessments:document_list": (fixed("assessments:document_list"), ALL, None),
+    "assessments:document_draft": (fixed("assessments:document_draft"), POST_ONLY, None),
+    "assessments:document_detail": (
+        url("assessments:document_detail", "document"),
+        DRAFTER,
+        OTHER,
+    ),
+    "assessments:document_pdf": (url("assessments:document_pdf", "document"), DRAFTER, OTHER),
+    "assessments:document_issue": (
+        url("assessments:document_issue", "document"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
     "token_revoke_all": (fixed("token_revoke_all"), POST_ONLY, None),
     "token_revoke": (url("token_revoke", "token"), POST_ONLY, POST_ONLY),
     "assessments:evidence_download": (url("assessments:evidence_download", "evidence"), ALL, OTHER),

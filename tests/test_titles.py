@@ -3,10 +3,8 @@
 import io
 import subprocess
 from datetime import date
-from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -19,7 +17,6 @@ from assessments.models import (
     Incident,
     IncidentCategory,
     IncidentEffect,
-    Recommendation,
     Title,
     TitleEvent,
 )
@@ -33,19 +30,8 @@ from assessments.selectors import (
 )
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
-from tests.helpers import answer_everything, run_base_year
+from tests.helpers import answer_everything, recommend_and_name, review_base_year
 from villages.models import Membership, Region, Village
-
-
-def agree_all(people, assessment):
-    judged = [c for c in criteria_of(assessment.standard) if c.is_judged]
-    services.save_findings(
-        actor=people["city_office"],
-        assessment_id=assessment.pk,
-        findings=[{"criterion_id": c.pk, "agrees": True} for c in judged],
-        stage="city",
-    )
-    services.conclude_city_review(actor=people["city_office"], assessment_id=assessment.pk)
 
 
 @pytest.fixture(scope="module")
@@ -53,21 +39,7 @@ def reviewed_once(module_records, module_base):
     """2024 re-reviewed: 16 passed (崔王村 short); 新沟村 sampled and passed re-review."""
 
     def build():
-        base = module_base.fresh()
-        campaign, people, xingou = base["campaign"], base["people"], base["xingou"]
-        call_command("loaddata", "fixtures/sampling_rules.json", verbosity=0)
-        run_base_year(base, ("崔王村",))
-        sample = services.draw_sample(
-            actor=people["city_office"],
-            campaign_id=campaign.pk,
-            ratio=Decimal("0.3"),
-            minimum_count=3,
-            forced={xingou.code: "典型"},
-            seed="titles",
-        )
-        for entry in sample.entries.all():
-            agree_all(people, entry.assessment)
-        return campaign
+        return review_base_year(module_base.fresh(), "titles")
 
     return module_records.build(build)
 
@@ -84,33 +56,7 @@ def reviewed(db, reviewed_once):
 @pytest.fixture
 def named(reviewed, people, xingou):
     """新沟村 recommended by the city and named a 2024—2025 demonstration village."""
-    yearly = Assessment.objects.get(campaign=reviewed, village=xingou, kind="yearly")
-    candidacy = services.start_candidacy(actor=people["town_office"], assessment_id=yearly.pk)
-    answer_everything(people["town_office"], candidacy)
-    services.submit_assessment(actor=people["town_office"], assessment_id=candidacy.pk)
-    agree_all(people, candidacy)
-    services.close_city_review(actor=people["city_office"], campaign_id=reviewed.pk)
-    services.issue_recommendations(
-        actor=people["city_office"],
-        city=Region.objects.get(code="429006"),
-        year=2024,
-        document_number="天平安组〔2024〕3号",
-        title="推荐报告",
-        body="省委平安办：\n现报上。",
-        issuer="市委平安天门建设领导小组",
-        issued_on=date(2024, 12, 28),
-        picks=[(candidacy.pk, "特色鲜明")],
-    )
-    services.name_demonstration_villages(
-        actor=people["province_office"],
-        province=Region.objects.get(code="42"),
-        first_year=2024,
-        document_number="鄂平安组〔2025〕2号",
-        issuer="中共湖北省委平安湖北建设领导小组",
-        named_on=date(2025, 3, 1),
-        picks=[(Recommendation.objects.get().pk, "鄂平安示范〔2024〕001号")],
-    )
-    return Title.objects.get(village=xingou, kind=Title.Kind.DEMONSTRATION)
+    return recommend_and_name(people, reviewed, xingou)
 
 
 def homicide():

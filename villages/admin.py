@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from audit.admin_changes import AuditedAdmin
 from villages import services
-from villages.models import Membership, Region, User, Village, VillageEvent
+from villages.models import IssuingBody, Membership, Region, User, Village, VillageEvent
 
 admin.site.site_header = "平安村(社区)创建考评平台 管理后台"
 admin.site.site_title = "平安创建管理后台"
@@ -34,6 +34,14 @@ class RegionAdmin(AuditedAdmin, admin.ModelAdmin):
     list_filter = ["level"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(IssuingBody)
+class IssuingBodyAdmin(AuditedAdmin, admin.ModelAdmin):
+    list_display = ["full_name", "region", "number_code", "printer", "signer"]
+    list_filter = ["region__level"]
+    search_fields = ["full_name", "mark", "region__name"]
+    autocomplete_fields = ["region"]
 
 
 class VillageAdminForm(forms.ModelForm):

@@ -300,3 +300,51 @@ class Membership(models.Model):
                     f"{Region.Level(expected_level).label}级区划。"
                 }
             )
+
+
+class IssuingBodyManager(models.Manager):
+    def get_by_natural_key(self, region_code, full_name):
+        return self.get(region__code=region_code, full_name=full_name)
+
+
+class IssuingBody(models.Model):
+    """An office that issues official documents (发文机关): its full name as signed, its mark
+    at the head of a red-header document, its 机关代字 in document numbers and the office
+    that prints for it, editable as names and offices change."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="issuing_bodies"
+    )
+    full_name = models.CharField("发文机关全称", max_length=60)
+    mark = models.CharField(
+        "发文机关标志",
+        max_length=60,
+        help_text="红头上的机关名称，如“中共汪场镇委员会文件”；过长时印制时压缩字宽，不折行。",
+    )
+    number_code = models.CharField(
+        "机关代字", max_length=20, blank=True, help_text="发文字号中的机关代字，如“汪发”。"
+    )
+    printer = models.CharField(
+        "印发机关", max_length=60, blank=True, help_text="版记中的印发机关，一般为办公室。"
+    )
+    signer = models.CharField(
+        "签发人", max_length=20, blank=True, help_text="上行文须标注签发人姓名。"
+    )
+
+    objects = IssuingBodyManager()
+
+    class Meta:
+        verbose_name = "发文机关"
+        verbose_name_plural = "发文机关"
+        ordering = ["region__path", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "full_name"], name="issuing_body_once"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def natural_key(self):
+        return (self.region.code, self.full_name)
+
+    natural_key.dependencies = ["villages.region"]

@@ -23,6 +23,10 @@ from assessments.models.inspections import (
     RectificationOrder,
 )
 from assessments.models.prepared_files import (
+    DocumentKind,
+    DocumentSetting,
+    OfficialDocument,
+    OfficialDocumentEvent,
     PreparedFile,
     PreparedFileEvent,
     SheetImport,
@@ -68,6 +72,8 @@ __all__ = [
     "CampaignEvent",
     "Criterion",
     "CriterionManager",
+    "DocumentKind",
+    "DocumentSetting",
     "Evidence",
     "Finding",
     "Incident",
@@ -78,6 +84,8 @@ __all__ = [
     "InspectionFinding",
     "NamingBatch",
     "NaturalCodeManager",
+    "OfficialDocument",
+    "OfficialDocumentEvent",
     "PassList",
     "PassListEntry",
     "PreparedFile",

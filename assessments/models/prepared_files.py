@@ -1,9 +1,12 @@
-"""Documents and exports built in the background for the user who asked for them."""
+"""Documents the portal prepares: long printouts and exports built in the background, long
+sheets imported there, and the official documents drafted from the year and then issued."""
 
 from django.conf import settings
 from django.db import models
 
 from assessments.models.campaigns import Campaign
+from assessments.models.town_review import PassList
+from audit.models import printed_checkpoint
 from villages.models import StateEvent
 
 
@@ -169,3 +172,147 @@ class SheetImportEvent(StateEvent):
 
     def __str__(self):
         return f"{self.sheet_import} {self.to_status}"
+
+
+class DocumentKind(models.TextChoices):
+    """The official documents the campaign prints; each has its template."""
+
+    PASS_LIST = "pass_list", "达标名单通报"
+    BULLETIN = "bulletin", "重点通报"
+    RECTIFICATION_NOTICE = "rectification_notice", "限期整改通知书"
+    RECOMMENDATION = "recommendation", "示范村推荐报告"
+    NAMING_DECISION = "naming_decision", "示范村命名决定"
+    REVIEW_BULLETIN = "review_bulletin", "抽查复核结果通报"
+    ANNUAL_SUMMARY = "annual_summary", "年度创建工作总结"
+
+
+class DocumentSettingManager(models.Manager):
+    def get_by_natural_key(self, region_code, kind):
+        return self.get(region__code=region_code, kind=kind)
+
+
+class DocumentSetting(models.Model):
+    """Who issues a kind of document for a region, which way it goes and to whom it is copied:
+    data the administrator keeps, as offices and their names change."""
+
+    class Direction(models.TextChoices):
+        DOWN = "down", "下行文"
+        UP = "up", "上行文"
+        PARALLEL = "parallel", "平行文"
+
+    region = models.ForeignKey(
+        "villages.Region",
+        verbose_name="区划",
+        on_delete=models.CASCADE,
+        related_name="document_settings",
+    )
+    kind = models.CharField("公文种类", max_length=24, choices=DocumentKind.choices)
+    issuing_body = models.ForeignKey(
+        "villages.IssuingBody", verbose_name="发文机关", on_delete=models.PROTECT
+    )
+    direction = models.CharField(
+        "行文方向", max_length=10, choices=Direction.choices, default=Direction.DOWN
+    )
+    copies_to = models.CharField(
+        "抄送机关", max_length=200, blank=True, help_text="版记中的抄送机关，多个用顿号分隔。"
+    )
+
+    objects = DocumentSettingManager()
+
+    class Meta:
+        verbose_name = "公文设置"
+        verbose_name_plural = "公文设置"
+        ordering = ["region__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="one_setting_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.region.name}{self.get_kind_display()}"
+
+    def natural_key(self):
+        return (self.region.code, self.kind)
+
+    @property
+    def is_upward(self):
+        return self.direction == self.Direction.UP
+
+
+class OfficialDocument(models.Model):
+    """A document drafted from the year's figures, edited, then issued and frozen: the
+    province's 命名决定, the city's 抽查复核结果通报, the town's 年度创建工作总结."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        ISSUED = "issued", "已印发"
+
+    TRANSITIONS = {Status.DRAFT: {Status.ISSUED}, Status.ISSUED: set()}
+    KINDS = (
+        DocumentKind.NAMING_DECISION,
+        DocumentKind.REVIEW_BULLETIN,
+        DocumentKind.ANNUAL_SUMMARY,
+    )
+
+    kind = models.CharField("公文种类", max_length=24, choices=[(k.value, k.label) for k in KINDS])
+    region = models.ForeignKey(
+        "villages.Region", verbose_name="发文区划", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField("年度")
+    naming = models.OneToOneField(
+        "NamingBatch",
+        verbose_name="审定命名",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    document_number = models.CharField(
+        "发文字号",
+        max_length=40,
+        blank=True,
+        validators=PassList._meta.get_field("document_number").validators,
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    issuer = models.CharField("署名", max_length=100)
+    issued_on = models.DateField("成文日期", null=True, blank=True)
+    pdf = models.FileField("印发文件", upload_to="documents/", blank=True, editable=False)
+    checkpoint = printed_checkpoint()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="拟稿人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("拟稿时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+
+    class Meta:
+        verbose_name = "公文"
+        verbose_name_plural = "公文"
+        ordering = ["-year", "kind", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "year"],
+                condition=models.Q(naming__isnull=True),
+                name="one_document_per_kind_region_and_year",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class OfficialDocumentEvent(StateEvent):
+    subject_field = "document"
+
+    document = models.ForeignKey(
+        OfficialDocument, verbose_name="公文", on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StateEvent.Meta):
+        verbose_name = "公文记录"
+        verbose_name_plural = "公文记录"
+
+    def __str__(self):
+        return f"{self.document} {self.to_status}"

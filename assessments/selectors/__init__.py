@@ -44,8 +44,11 @@ from assessments.selectors.inspections import (
     visible_orders,
 )
 from assessments.selectors.prepared_files import (
+    access_document_by_id,
     access_prepared_file_by_id,
+    document_setting,
     prepared_files_of,
+    visible_documents,
 )
 from assessments.selectors.self_assessment import (
     access_evidence_by_id,
@@ -91,6 +94,7 @@ __all__ = [
     "access_assessment_by_id",
     "access_bulletin_by_id",
     "access_campaign_by_id",
+    "access_document_by_id",
     "access_evidence_by_id",
     "access_incident_by_id",
     "access_inspection_by_id",
@@ -111,6 +115,7 @@ __all__ = [
     "current_assessment_of_secretary",
     "current_sample",
     "document_holding_number",
+    "document_setting",
     "failing_reasons_of",
     "issued_recommendation_list",
     "judged_criteria_count",
@@ -144,6 +149,7 @@ __all__ = [
     "visible_assessments",
     "visible_bulletins",
     "visible_campaigns",
+    "visible_documents",
     "visible_incidents",
     "visible_inspections",
     "visible_orders",

@@ -4,7 +4,13 @@ the document numbers already issued."""
 from django.db.models import Q
 from django.http import Http404
 
-from assessments.models import Bulletin, NamingBatch, PassList, RecommendationList
+from assessments.models import (
+    Bulletin,
+    NamingBatch,
+    OfficialDocument,
+    PassList,
+    RecommendationList,
+)
 from villages.models import Region
 from villages.rules import record_scope, village_scope
 
@@ -54,6 +60,7 @@ ISSUING_REGION = {
     Bulletin: "town",
     RecommendationList: "city",
     NamingBatch: "province",
+    OfficialDocument: "region",
 }
 
 

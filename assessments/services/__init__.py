@@ -28,8 +28,11 @@ from assessments.services.inspections import (
 )
 from assessments.services.prepared_files import (
     build_prepared_file,
+    draft_document,
+    issue_document,
     request_campaign_reports,
     request_region_results,
+    save_document,
 )
 from assessments.services.self_assessment import (
     add_evidence,
@@ -88,6 +91,7 @@ __all__ = [
     "create_campaign",
     "default_pass_list_text",
     "demonstration_standard_for",
+    "draft_document",
     "draw",
     "draw_sample",
     "extend_deadline",
@@ -95,6 +99,7 @@ __all__ = [
     "inspection_standard_for",
     "is_sampled",
     "issue_bulletin",
+    "issue_document",
     "issue_recommendations",
     "keep_returned_answer",
     "missing_for_submission",
@@ -111,6 +116,7 @@ __all__ = [
     "return_assessment",
     "review_title",
     "save_answer",
+    "save_document",
     "save_finding",
     "save_findings",
     "save_pass_list",

@@ -9,17 +9,37 @@ from django.utils import timezone
 from django_tasks import task
 
 from assessments import prepared as prepared_documents
+from assessments.documents import DOCUMENT_TEMPLATES, document_parts, drafted_document
 from assessments.models import (
     Campaign,
+    DocumentKind,
+    NamingBatch,
+    OfficialDocument,
+    OfficialDocumentEvent,
     PreparedFile,
     PreparedFileEvent,
 )
 from assessments.selectors import (
     access_campaign_by_id,
+    access_document_by_id,
     access_region_by_id,
+    document_setting,
 )
-from assessments.services.common import move_job, record_event
-from pingan.errors import InvalidInput
+from assessments.services.common import (
+    audit,
+    document_fields,
+    files_removed_on_failure,
+    full_clean,
+    move_job,
+    move_state,
+    record_event,
+    require_object,
+    require_unused_document_number,
+)
+from audit.trail import make_checkpoint
+from pingan.errors import InvalidInput, InvalidTransition
+from pingan.pdf import render_pdf
+from villages.models import Region
 
 
 def _request_file(actor, **fields):
@@ -112,3 +132,110 @@ def build_prepared_file(*, prepared_file_id):
 def prepare_file(prepared_file_id):
     """The background job of a requested file, run by `manage.py db_worker`."""
     build_prepared_file(prepared_file_id=prepared_file_id)
+
+
+DRAFTED_AT = {
+    DocumentKind.NAMING_DECISION: Region.Level.PROVINCE,
+    DocumentKind.REVIEW_BULLETIN: Region.Level.CITY,
+    DocumentKind.ANNUAL_SUMMARY: Region.Level.TOWN,
+}
+
+
+def draft_document(*, actor, kind, region_id=None, year=None, naming_id=None):
+    """Draft a document from the year's figures, or open the draft already made: the
+    province's 命名决定 of a naming batch, the city's 抽查复核结果通报 and the town's
+    年度创建工作总结 of a year."""
+    if kind not in DRAFTED_AT:
+        raise InvalidInput("没有这种公文。")
+    with transaction.atomic():
+        naming = None
+        if kind == DocumentKind.NAMING_DECISION:
+            naming = NamingBatch.objects.select_related("province").filter(pk=naming_id).first()
+            if naming is None:
+                raise InvalidInput("请选择审定命名批次。")
+            region, year = naming.province, naming.first_year
+        else:
+            region = Region.objects.filter(pk=region_id, level=DRAFTED_AT[kind]).first()
+            if region is None or year is None:
+                raise InvalidInput("请选择区划和年度。")
+        probe = OfficialDocument(kind=kind, region=region, year=year)
+        require_object(actor, "assessments.issue_document", probe, "您不能拟制该公文。")
+        existing = OfficialDocument.objects.filter(kind=kind, region=region, year=year)
+        existing = existing.filter(naming=naming) if naming else existing.filter(naming=None)
+        if existing.exists():
+            return existing.get()
+        if (
+            kind == DocumentKind.ANNUAL_SUMMARY
+            and not Campaign.objects.filter(town=region, year=year).exists()
+        ):
+            raise InvalidInput(f"{region.name}没有{year}年度的创建活动。")
+        parts = document_parts(kind, region, year, naming)
+        setting = document_setting(region, kind)
+        document = OfficialDocument.objects.create(
+            kind=kind,
+            region=region,
+            year=year,
+            naming=naming,
+            title=parts["title"],
+            body=parts["body"],
+            issuer=setting.issuing_body.full_name,
+            created_by=actor,
+        )
+        record_event(OfficialDocumentEvent, document, actor, "", "拟稿")
+        return document
+
+
+def _lock_draft(actor, document_id):
+    document = access_document_by_id(actor, document_id)
+    document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
+    require_object(actor, "assessments.issue_document", document, "您不能修改该公文。")
+    if document.status != OfficialDocument.Status.DRAFT:
+        raise InvalidTransition("公文已印发，不能再修改。")
+    return document
+
+
+@transaction.atomic
+def save_document(*, actor, document_id, title, body, issuer, document_number="", issued_on=None):
+    """Edit a draft before it is issued."""
+    document = _lock_draft(actor, document_id)
+    before = document_fields(document) | {"body": document.body}
+    document.title = title.strip()
+    document.body = body.strip()
+    document.issuer = issuer.strip()
+    document.document_number = document_number.strip()
+    document.issued_on = issued_on
+    if not (document.title and document.body and document.issuer):
+        raise InvalidInput("标题、正文和署名都不能为空。")
+    document.save()
+    audit(actor, "officialdocument.saved", document, before, document_fields(document))
+    return document
+
+
+def issue_document(*, actor, document_id):
+    """Number, print and freeze a draft: its PDF is kept and reprinted as it is."""
+    with files_removed_on_failure() as written, transaction.atomic():
+        document = _lock_draft(actor, document_id)
+        if not document.document_number or document.issued_on is None:
+            raise InvalidInput("印发前请填写发文字号和成文日期。")
+        full_clean(document, exclude=["pdf", "naming"])
+        setting = document_setting(document.region, document.kind)
+        if setting.is_upward and not setting.issuing_body.signer:
+            raise InvalidInput(
+                f"{document.get_kind_display()}是上行文，须标注签发人：请系统管理员在"
+                f"“发文机关”中为{setting.issuing_body.full_name}填写签发人。"
+            )
+        require_unused_document_number(document, document.region)
+        move_state(
+            document,
+            OfficialDocument.Status.ISSUED,
+            OfficialDocumentEvent,
+            actor=actor,
+            refusal="公文已印发。",
+            reason=f"印发 {document.document_number}",
+        )
+        document.checkpoint = make_checkpoint(f"印发 {document.document_number}")
+        pdf = render_pdf(DOCUMENT_TEMPLATES[document.kind], drafted_document(document, False))
+        document.pdf.save(f"{document.kind}-{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+        written.append(document.pdf.name)
+        document.save()
+        return document

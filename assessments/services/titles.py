@@ -8,6 +8,7 @@ from assessments.models import (
     Assessment,
     AssessmentEvent,
     Campaign,
+    DocumentKind,
     Finding,
     Incident,
     IncidentCategory,
@@ -17,7 +18,7 @@ from assessments.models import (
     Title,
     TitleEvent,
 )
-from assessments.selectors import titles_an_incident_revokes
+from assessments.selectors import document_setting, titles_an_incident_revokes
 from assessments.services.common import (
     audit,
     document_fields,
@@ -69,7 +70,7 @@ def _grant_yearly_title(assessment, actor, number, reason):
         assessment=assessment,
         certificate_number=f"{campaign.town.code}-{campaign.year}-{number:03d}",
         certificate_date=timezone.localdate(),
-        issuer=f"中共{campaign.town.name}委员会",
+        issuer=document_setting(campaign.town, DocumentKind.PASS_LIST).issuing_body.full_name,
     )
     record_event(TitleEvent, title, actor, "", reason, action=TitleEvent.Action.GRANTED)
     return title

@@ -15,6 +15,7 @@ from assessments.models import (
     AssessmentEvent,
     Campaign,
     Criterion,
+    DocumentKind,
     Finding,
     PassList,
     PassListEntry,
@@ -22,6 +23,7 @@ from assessments.models import (
 )
 from assessments.selectors import (
     criteria_of,
+    document_setting,
     occurred_categories,
     pass_list_entries,
     pass_rule_for,
@@ -406,7 +408,7 @@ def default_pass_list_text(campaign, passed_count):
             f"希望达标村(社区)再接再厉，巩固创建成果；未达标村(社区)要对照创建标准查找差距，"
             f"限期整改，确保{campaign.year + 1}年度创建达标。"
         ),
-        "issuer": f"中共{town}委员会",
+        "issuer": document_setting(campaign.town, DocumentKind.PASS_LIST).issuing_body.full_name,
     }
 
 

@@ -14,7 +14,7 @@ from assessments.forms import (
     CampaignForm,
     ExtendDeadlineForm,
 )
-from assessments.models import Assessment, Campaign, PassList
+from assessments.models import Assessment, Campaign, DocumentKind, OfficialDocument, PassList
 from assessments.selectors import (
     access_assessment_by_id,
     access_campaign_by_id,
@@ -122,6 +122,13 @@ def campaign_detail(request, campaign_id):
             and pass_list is not None
             and request.user.has_perm("assessments.file_campaign", campaign),
             "pass_list": pass_list,
+            "can_draft_summary": campaign.filed_at is not None
+            and request.user.has_perm(
+                "assessments.issue_document",
+                OfficialDocument(
+                    kind=DocumentKind.ANNUAL_SUMMARY, region=campaign.town, year=campaign.year
+                ),
+            ),
         },
     )
 

@@ -43,7 +43,7 @@ from pingan.params import int_param
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
 from villages.models import Region
-from villages.rules import require_permission
+from villages.rules import home_region_of, require_permission
 
 
 @login_required
@@ -61,7 +61,16 @@ def city_overview(request):
     return render(
         request,
         "assessments/city_overview.html",
-        {"year": year, "years": years, "rows": rows, "total": total, "definitions": DEFINITIONS},
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "total": total,
+            "definitions": DEFINITIONS,
+            "city": home_region_of(request.user)
+            if request.user.has_perm("assessments.recommend")
+            else None,
+        },
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import services
-from assessments.documents import chinese_date
+from assessments.documents import rectification_notice_document
 from assessments.forms import (
     BulletinForm,
     InspectionFindingForm,
@@ -17,12 +17,13 @@ from assessments.forms import (
     RectificationReportForm,
     ReopenRectificationForm,
 )
-from assessments.models import RectificationOrder
+from assessments.models import DocumentKind, RectificationOrder
 from assessments.selectors import (
     access_bulletin_by_id,
     access_inspection_by_id,
     access_order_by_id,
     criteria_of,
+    document_setting,
     failing_reasons_of,
     open_orders_of,
     order_history,
@@ -252,7 +253,7 @@ def bulletin_create(request):
         request.POST or None,
         villages=villages,
         initial={
-            "issuer": f"中共{town.name}委员会",
+            "issuer": document_setting(town, DocumentKind.BULLETIN).issuing_body.full_name,
             "issued_on": today,
             "title": "关于平安村(社区)创建工作进展情况的通报",
             "body": "各村(社区)党支部：\n"
@@ -296,15 +297,8 @@ def bulletin_pdf(request, bulletin_id):
 @login_required
 def order_notice_pdf(request, order_id):
     order = access_order_by_id(request.user, order_id)
-    village = order.village
     pdf = render_pdf(
-        "documents/rectification_notice.html",
-        {
-            "order": order,
-            "unit": "社区" if village.kind == village.Kind.COMMUNITY else "村",
-            "inspected_on": chinese_date(order.inspection_finding.inspection.inspected_on),
-            "deadline": chinese_date(order.deadline),
-            "issued_on": chinese_date(timezone.localtime(order.created_at).date()),
-        },
+        "documents/official.html",
+        rectification_notice_document(order, timezone.localtime(order.created_at).date()),
     )
-    return pdf_download(pdf, f"限期整改通知书-{village.name}.pdf")
+    return pdf_download(pdf, f"限期整改通知书-{order.village.name}.pdf")

@@ -11,10 +11,17 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.documents import certificate_pages
 from assessments.forms import IncidentForm, NamingForm, ReasonForm, TitleReviewForm
-from assessments.models import IncidentCategory, Recommendation, Title
+from assessments.models import (
+    DocumentKind,
+    IncidentCategory,
+    NamingBatch,
+    Recommendation,
+    Title,
+)
 from assessments.selectors import (
     access_incident_by_id,
     access_title_by_id,
+    document_setting,
     latest_recommended_year,
     title_revocation,
     titles_an_incident_revokes,
@@ -245,7 +252,9 @@ def naming_create(request):
     form = NamingForm(
         request.POST or None,
         initial={
-            "issuer": f"中共{province.name}委平安{province.name.removesuffix('省')}建设领导小组",
+            "issuer": document_setting(
+                province, DocumentKind.NAMING_DECISION
+            ).issuing_body.full_name,
             "named_on": timezone.localdate(),
         },
     )
@@ -276,6 +285,7 @@ def naming_create(request):
             "province": province,
             "first_year": first_year,
             "recommendations": recommendations,
+            "namings": NamingBatch.objects.filter(province=province).select_related("decision"),
         },
         status=400 if form.errors else 200,
     )

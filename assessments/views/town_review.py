@@ -372,7 +372,7 @@ def pass_list_pdf(request, campaign_id):
     _require_draft_reader(request.user, campaign)
     pdf = render_pdf(
         "documents/pass_list.html",
-        pass_list_document(pass_list, pass_list_entries(campaign)),
+        pass_list_document(pass_list, pass_list_entries(campaign), draft=True),
     )
     return pdf_download(pdf, f"(预览){filename}")
 

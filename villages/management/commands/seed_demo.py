@@ -14,6 +14,7 @@ FIXTURES = [
         "incident_categories.json",
         "standards.json",
         "sampling_rules.json",
+        "documents.json",
     )
 ]
 DEMO_PASSWORD = "pingan-demo-2023"
