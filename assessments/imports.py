@@ -133,7 +133,7 @@ def import_incidents(*, actor, upload, dry_run, progress=None):
     if problems:
         raise SheetRefused(problems)
 
-    def record(values, check_only):
+    def record_row(values, check_only):
         village, category, occurred_on, raw = values
         return services.record_incident(
             actor=actor,
@@ -149,14 +149,14 @@ def import_incidents(*, actor, upload, dry_run, progress=None):
         return f"{village.name}撤销称号 {revoked} 个" if revoked else ""
 
     def apply_row(values):
-        incident = record(values, check_only=False)
+        incident = record_row(values, check_only=False)
         return revocation_note(values[0], incident.effects.filter(title__isnull=False).count())
 
     # A title an earlier row of the sheet takes away is not taken again by a later one.
     revoked_earlier = set()
 
     def check_row(values):
-        titles = {title.pk for title in record(values, check_only=True)} - revoked_earlier
+        titles = {title.pk for title in record_row(values, check_only=True)} - revoked_earlier
         revoked_earlier.update(titles)
         return revocation_note(values[0], len(titles))
 

@@ -2,6 +2,7 @@
 
 import rules
 
+from assessments.models import DocumentKind
 from villages.rules import (
     REGIONAL_ROLES,
     Role,
@@ -180,9 +181,9 @@ rules.add_perm("assessments.name_villages", is_province_office_of_region)
 
 # The office that drafts and issues each document drafted from the year's figures.
 ISSUING_ROLE = {
-    "naming_decision": Role.PROVINCE_OFFICE,
-    "review_bulletin": Role.CITY_OFFICE,
-    "annual_summary": Role.TOWN_OFFICE,
+    DocumentKind.NAMING_DECISION: Role.PROVINCE_OFFICE,
+    DocumentKind.REVIEW_BULLETIN: Role.CITY_OFFICE,
+    DocumentKind.ANNUAL_SUMMARY: Role.TOWN_OFFICE,
 }
 
 

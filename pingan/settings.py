@@ -230,6 +230,9 @@ TASKS = {
 # Personal API tokens (django-rest-knox): hashed at rest, expiring, dead once the password
 # they were issued under changes, a few live ones per person.
 KNOX_TOKEN_MODEL = "api.ApiToken"
+# knox's own migrations create its stock token table even when the model is swapped; the
+# portal's token lives in api.ApiToken alone, so knox's migrations are not run.
+MIGRATION_MODULES = {"knox": None}
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 API_TOKEN_LIMIT = env.int("API_TOKEN_LIMIT", default=10)
 REST_KNOX = {
