@@ -1,0 +1,166 @@
+"""Assessments: the village's self-assessment, the town's and the city's findings."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from api import serializers as s
+from api.views.common import REFUSALS, STATUS, TOWN, YEAR, ScopedViewSet, query_int, valid_data
+from assessments import services
+from assessments.models import (
+    Assessment,
+)
+from assessments.selectors import (
+    access_assessment_by_id,
+    visible_assessments,
+    with_year_titles,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="考评(含结论与原因)",
+        parameters=[YEAR, TOWN, STATUS, OpenApiParameter("campaign", int)],
+    )
+)
+class AssessmentViewSet(ScopedViewSet):
+    def get_serializer_class(self):
+        return s.AssessmentSerializer if self.action == "list" else s.AssessmentDetailSerializer
+
+    def get_queryset(self):
+        assessments = with_year_titles(
+            visible_assessments(self.request.user).order_by(
+                "-campaign__year", "village__code", "kind"
+            )
+        )
+        if (year := query_int(self.request, "year")) is not None:
+            assessments = assessments.filter(campaign__year=year)
+        if (town := query_int(self.request, "town")) is not None:
+            assessments = assessments.filter(village__town_id=town)
+        if (campaign := query_int(self.request, "campaign")) is not None:
+            assessments = assessments.filter(campaign_id=campaign)
+        if assessment_status := self.request.query_params.get("status"):
+            assessments = assessments.filter(status=assessment_status)
+        return assessments
+
+    def get_object(self):
+        assessment = access_assessment_by_id(self.request.user, self.kwargs["pk"])
+        return with_year_titles(
+            Assessment.objects.select_related("campaign", "village").prefetch_related(
+                "answers", "findings", "events__actor"
+            )
+        ).get(pk=assessment.pk)
+
+    def _done(self, pk):
+        self.kwargs["pk"] = pk
+        return Response(s.AssessmentDetailSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="保存一项自评答案(村(社区)书记)；只保留该条目类型对应的字段",
+        request=s.AnswerInput,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def answers(self, request, pk):
+        assessment = access_assessment_by_id(request.user, pk)
+        services.save_answer(
+            actor=request.user, assessment_id=assessment.pk, **valid_data(s.AnswerInput, request)
+        )
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="保存创建方案(村(社区)书记)",
+        request=s.PlanInput,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk):
+        assessment = access_assessment_by_id(request.user, pk)
+        services.save_plan(
+            actor=request.user, assessment_id=assessment.pk, **valid_data(s.PlanInput, request)
+        )
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="上传一项佐证材料(村(社区)书记)；文件类型按内容检查",
+        request={"multipart/form-data": s.EvidenceInput},
+        responses={201: s.EvidenceSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, pk):
+        data = valid_data(s.EvidenceInput, request)
+        assessment = access_assessment_by_id(request.user, pk)
+        evidence = services.add_evidence(
+            actor=request.user,
+            assessment_id=assessment.pk,
+            criterion_id=data["criterion_id"],
+            upload=data["file"],
+            covers_from=data["covers_from"],
+            covers_until=data["covers_until"],
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="提交自评(村(社区)书记)；未完成的条目在 missing 中逐项列出",
+        request=None,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk):
+        assessment = access_assessment_by_id(request.user, pk)
+        services.submit_assessment(actor=request.user, assessment_id=assessment.pk)
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="记录考核意见：镇级考核(镇平安办)或市级复核(市委平安办)，全部保存或全部不保存",
+        request=s.FindingsInput,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk):
+        data = valid_data(s.FindingsInput, request)
+        assessment = access_assessment_by_id(request.user, pk)
+        services.save_findings(
+            actor=request.user,
+            assessment_id=assessment.pk,
+            stage=data["stage"],
+            findings=[dict(finding) for finding in data["findings"]],
+        )
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="得出镇级考核结论(镇平安办)",
+        request=None,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="conclude-town")
+    def conclude_town(self, request, pk):
+        assessment = access_assessment_by_id(request.user, pk)
+        services.conclude_town_assessment(actor=request.user, assessment_id=assessment.pk)
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="得出市级复核结论(市委平安办)；不合格即取消年度结果",
+        request=None,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="conclude-city")
+    def conclude_city(self, request, pk):
+        assessment = access_assessment_by_id(request.user, pk)
+        services.conclude_city_review(actor=request.user, assessment_id=assessment.pk)
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="为复核合格的村(社区)准备示范村推荐考评(镇平安办)",
+        request=None,
+        responses={201: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def candidacy(self, request, pk):
+        assessment = access_assessment_by_id(request.user, pk)
+        candidacy = services.start_candidacy(actor=request.user, assessment_id=assessment.pk)
+        response = self._done(candidacy.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response

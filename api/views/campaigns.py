@@ -1,0 +1,144 @@
+"""Campaigns and the steps of the town and the city on them."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import serializers as s
+from api.views.common import REFUSALS, STATUS, TOWN, YEAR, ScopedViewSet, query_int, valid_data
+from assessments import services
+from assessments.models import (
+    Sample,
+    SampleEntry,
+)
+from assessments.selectors import (
+    access_campaign_by_id,
+    access_region_by_id,
+    access_standard_by_id,
+    visible_campaigns,
+)
+
+
+def _with_samples(campaigns):
+    current = Sample.objects.filter(is_current=True).prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=SampleEntry.objects.select_related("assessment__village").order_by("position"),
+        )
+    )
+    return campaigns.prefetch_related(Prefetch("samples", queryset=current))
+
+
+@extend_schema_view(list=extend_schema(summary="创建活动", parameters=[YEAR, TOWN, STATUS]))
+class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
+    serializer_class = s.CampaignSerializer
+
+    def get_queryset(self):
+        campaigns = visible_campaigns(self.request.user)
+        if (year := query_int(self.request, "year")) is not None:
+            campaigns = campaigns.filter(year=year)
+        if (town := query_int(self.request, "town")) is not None:
+            campaigns = campaigns.filter(town_id=town)
+        if campaign_status := self.request.query_params.get("status"):
+            campaigns = campaigns.filter(status=campaign_status)
+        return _with_samples(campaigns)
+
+    def get_object(self):
+        campaign = access_campaign_by_id(self.request.user, self.kwargs["pk"])
+        return _with_samples(visible_campaigns(self.request.user)).get(pk=campaign.pk)
+
+    def _done(self, campaign_id, code=status.HTTP_200_OK):
+        self.kwargs["pk"] = campaign_id
+        return Response(s.CampaignSerializer(self.get_object()).data, status=code)
+
+    @extend_schema(
+        summary="新建创建活动(镇平安办)",
+        request=s.CampaignInput,
+        responses={201: s.CampaignSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        data = valid_data(s.CampaignInput, request)
+        town = access_region_by_id(request.user, data.pop("town_id"), ["town"])
+        standard = access_standard_by_id(request.user, data.pop("standard_id"))
+        campaign = services.create_campaign(
+            actor=request.user, town=town, standard=standard, **data
+        )
+        return self._done(campaign.pk, status.HTTP_201_CREATED)
+
+    def _act(self, request, pk, service, **arguments):
+        campaign = access_campaign_by_id(request.user, pk)
+        service(actor=request.user, campaign_id=campaign.pk, **arguments)
+        return self._done(campaign.pk)
+
+    @extend_schema(
+        summary="启动自评(镇平安办)",
+        request=None,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="open")
+    def open(self, request, pk):
+        return self._act(request, pk, services.open_campaign)
+
+    @extend_schema(
+        summary="结束自评，进入镇级考核(镇平安办)；截止日期前或尚有村(社区)未提交时须写明原因",
+        request=s.ReasonInput,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="close-self-assessment")
+    def close_self_assessment(self, request, pk):
+        return self._act(
+            request, pk, services.close_self_assessment, **valid_data(s.ReasonInput, request)
+        )
+
+    @extend_schema(
+        summary="审定考评结果(镇平安建设领导小组)",
+        request=s.ReasonInput,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk):
+        return self._act(
+            request, pk, services.approve_campaign, **valid_data(s.ReasonInput, request)
+        )
+
+    @extend_schema(
+        summary="拟制达标名单通报(镇平安办)；标题、正文、发文机关缺省时使用默认文字",
+        request=s.PassListInput,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="pass-list")
+    def pass_list(self, request, pk):
+        data = valid_data(s.PassListInput, request)
+        campaign = access_campaign_by_id(request.user, pk)
+        passed = campaign.assessments.filter(kind="yearly", result_passed=True).count()
+        text = {**services.default_pass_list_text(campaign, passed), **data}
+        return self._act(request, pk, services.save_pass_list, **text)
+
+    @extend_schema(
+        summary="报市委平安办备案(镇平安办)",
+        request=None,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="file")
+    def file(self, request, pk):
+        return self._act(request, pk, services.file_campaign)
+
+    @extend_schema(
+        summary="抽取复核样本(市委平安办)；重新抽取须写明原因",
+        request=s.SampleInput,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def sample(self, request, pk):
+        return self._act(request, pk, services.draw_sample, **valid_data(s.SampleInput, request))
+
+    @extend_schema(
+        summary="结束市级复核并授予年度称号(市委平安办)",
+        request=None,
+        responses={200: s.CampaignSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="close-review")
+    def close_review(self, request, pk):
+        return self._act(request, pk, services.close_city_review)

@@ -1,0 +1,146 @@
+"""Titles, incidents, the city's recommendation list and the province's naming."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import serializers as s
+from api.views.common import REFUSALS, STATUS, TOWN, YEAR, ScopedViewSet, query_int, valid_data
+from assessments import services
+from assessments.models import (
+    IncidentCategory,
+    Title,
+)
+from assessments.selectors import (
+    access_incident_by_id,
+    access_region_by_id,
+    access_title_by_id,
+    visible_incidents,
+    visible_titles,
+)
+from pingan.errors import InvalidInput
+from villages.selectors import (
+    access_village_by_id,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="称号及其变更记录",
+        parameters=[YEAR, OpenApiParameter("kind", str), STATUS, TOWN],
+    )
+)
+class TitleViewSet(ScopedViewSet):
+    serializer_class = s.TitleSerializer
+    access = staticmethod(access_title_by_id)
+
+    def get_queryset(self):
+        titles = visible_titles(self.request.user).prefetch_related("events__actor")
+        if (year := query_int(self.request, "year")) is not None:
+            titles = titles.filter(first_year__lte=year, last_year__gte=year)
+        if kind := self.request.query_params.get("kind"):
+            titles = titles.filter(kind=kind)
+        if title_status := self.request.query_params.get("status"):
+            titles = titles.filter(status=title_status)
+        if (town := query_int(self.request, "town")) is not None:
+            titles = titles.filter(village__town_id=town)
+        return titles.order_by("-first_year", "kind", "village__code")
+
+    def get_object(self):
+        title = access_title_by_id(self.request.user, self.kwargs["pk"])
+        return Title.objects.prefetch_related("events__actor").get(pk=title.pk)
+
+
+@extend_schema_view(list=extend_schema(summary="案事件登记", parameters=[YEAR, TOWN, STATUS]))
+class IncidentViewSet(ScopedViewSet, mixins.CreateModelMixin):
+    serializer_class = s.IncidentSerializer
+    access = staticmethod(access_incident_by_id)
+
+    def get_queryset(self):
+        incidents = visible_incidents(self.request.user).order_by("-occurred_on", "-id")
+        if (year := query_int(self.request, "year")) is not None:
+            incidents = incidents.filter(occurred_on__year=year)
+        if (town := query_int(self.request, "town")) is not None:
+            incidents = incidents.filter(village__town_id=town)
+        if incident_status := self.request.query_params.get("status"):
+            incidents = incidents.filter(status=incident_status)
+        return incidents
+
+    @extend_schema(
+        summary="登记案事件；一票否决类即时取消该村(社区)的有效称号",
+        request=s.IncidentInput,
+        responses={201: s.IncidentSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        data = valid_data(s.IncidentInput, request)
+        village = access_village_by_id(request.user, data.pop("village_id"))
+        category = IncidentCategory.objects.filter(code=data.pop("category")).first()
+        if category is None:
+            raise InvalidInput("没有这种案事件类别。")
+        incident = services.record_incident(
+            actor=request.user, village_id=village.pk, category_id=category.pk, **data
+        )
+        return Response(s.IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="更正误录的案事件；恢复其取消的称号与结果",
+        request=s.RequiredReasonInput,
+        responses={200: s.IncidentSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk):
+        reason = valid_data(s.RequiredReasonInput, request)["reason"]
+        incident = access_incident_by_id(request.user, pk)
+        services.correct_incident(actor=request.user, incident_id=incident.pk, reason=reason)
+        incident.refresh_from_db()
+        return Response(s.IncidentSerializer(incident).data)
+
+
+class RecommendationViewSet(viewsets.GenericViewSet):
+    serializer_class = s.RecommendationListSerializer
+
+    @extend_schema(
+        summary="印发示范村推荐名单(市委平安办)",
+        request=s.RecommendationInput,
+        responses={201: s.RecommendationListSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        data = valid_data(s.RecommendationInput, request)
+        city = access_region_by_id(request.user, data.pop("city_id"), ["city", "county"])
+        picks = [(pick["assessment_id"], pick["justification"]) for pick in data.pop("picks")]
+        recommendation_list = services.issue_recommendations(
+            actor=request.user, city=city, picks=picks, **data
+        )
+        return Response(
+            s.RecommendationListSerializer(recommendation_list).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class NamingViewSet(viewsets.GenericViewSet):
+    serializer_class = s.NamingResultSerializer
+
+    @extend_schema(
+        summary="审定命名示范村(省委平安办)，两年一批",
+        request=s.NamingInput,
+        responses={201: s.NamingResultSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        data = valid_data(s.NamingInput, request)
+        province = access_region_by_id(request.user, data.pop("province_id"), ["province"])
+        picks = [
+            (pick["recommendation_id"], pick["certificate_number"]) for pick in data.pop("picks")
+        ]
+        batch = services.name_demonstration_villages(
+            actor=request.user, province=province, picks=picks, **data
+        )
+        titles = batch.titles.prefetch_related("events__actor").select_related("village")
+        body = {
+            "id": batch.pk,
+            "document_number": batch.document_number,
+            "first_year": batch.first_year,
+            "last_year": batch.last_year,
+            "titles": titles,
+        }
+        return Response(s.NamingResultSerializer(body).data, status=status.HTTP_201_CREATED)
