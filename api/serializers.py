@@ -10,6 +10,7 @@ from assessments.models import (
     Criterion,
     Finding,
     Incident,
+    IncidentCategory,
     RecommendationList,
     RectificationOrder,
     Sample,
@@ -95,13 +96,22 @@ class StandardSerializer(serializers.ModelSerializer):
 class SampleEntrySerializer(serializers.ModelSerializer):
     village = serializers.IntegerField(source="assessment.village_id", read_only=True)
     village_name = serializers.CharField(source="assessment.village.name", read_only=True)
+    village_code = serializers.CharField(source="assessment.village.code", read_only=True)
     city_passed = serializers.BooleanField(
         source="assessment.city_passed", read_only=True, allow_null=True
     )
 
     class Meta:
         model = SampleEntry
-        fields = ["position", "assessment", "village", "village_name", "forced", "city_passed"]
+        fields = [
+            "position",
+            "assessment",
+            "village",
+            "village_code",
+            "village_name",
+            "forced",
+            "city_passed",
+        ]
 
 
 class SampleSerializer(serializers.ModelSerializer):
@@ -189,8 +199,19 @@ class EventSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ReturnCommentSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id", allow_null=True)
+    criterion_key = serializers.CharField(source="criterion.key", allow_null=True, default=None)
+    text = serializers.CharField(help_text="退回意见")
+    answered_at = serializers.DateTimeField(allow_null=True, help_text="书记处理该意见的时间")
+    kept_note = serializers.CharField(help_text="书记确认无需修改时的说明")
+
+
 class AssessmentEventSerializer(EventSerializer):
     action = serializers.ChoiceField(choices=AssessmentEvent.Action.choices)
+    comments = ReturnCommentSerializer(
+        many=True, read_only=True, help_text="退回时逐条目的退回意见(条目为空者为整体意见)"
+    )
 
 
 class TitleEventSerializer(EventSerializer):
@@ -201,6 +222,7 @@ class TitleEventSerializer(EventSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="campaign.year", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
+    village_code = serializers.CharField(source="village.code", read_only=True)
     result_sentence = serializers.SerializerMethodField(
         help_text="该年度结果一句话：镇级考核、市级复核、结果取消及称号撤销，依次列明原因"
     )
@@ -212,6 +234,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "campaign",
             "year",
             "village",
+            "village_code",
             "village_name",
             "kind",
             "standard",
@@ -250,6 +273,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
 class TitleSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
+    village_code = serializers.CharField(source="village.code", read_only=True)
     events = TitleEventSerializer(many=True, read_only=True)
 
     class Meta:
@@ -257,6 +281,7 @@ class TitleSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "village",
+            "village_code",
             "village_name",
             "kind",
             "first_year",
@@ -272,6 +297,7 @@ class TitleSerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
+    village_code = serializers.CharField(source="village.code", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
 
@@ -280,6 +306,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "village",
+            "village_code",
             "category",
             "category_name",
             "occurred_on",
@@ -293,11 +320,14 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class RectificationOrderSerializer(serializers.ModelSerializer):
+    village_code = serializers.CharField(source="village.code", read_only=True)
+
     class Meta:
         model = RectificationOrder
         fields = [
             "id",
             "village",
+            "village_code",
             "problem",
             "deadline",
             "status",
@@ -509,3 +539,79 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="令牌全文，仅此一次显示，请妥善保存")
     expiry = serializers.DateTimeField(help_text="有效期至")
     name = serializers.CharField(help_text="用途")
+
+
+class IncidentCategorySerializer(serializers.ModelSerializer):
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group_name = serializers.CharField(source="group.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = IncidentCategory
+        fields = [
+            "code",
+            "name",
+            "group",
+            "group_name",
+            "disqualifying",
+            "is_active",
+            "description",
+        ]
+
+
+class ReturnInput(serializers.Serializer):
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="条目编号 → 退回意见",
+    )
+    general_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_comments(self, comments):
+        try:
+            return {int(key): text for key, text in comments.items()}
+        except ValueError:
+            raise serializers.ValidationError("退回意见的键应为条目编号。") from None
+
+
+class ExtendInput(serializers.Serializer):
+    due_date = serializers.DateField(help_text="新的自评截止日期")
+    reason = serializers.CharField(help_text="延长原因")
+
+
+class RateSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    value = serializers.DecimalField(
+        max_digits=5, decimal_places=4, allow_null=True, help_text="比率(0–1)，无分母时为空"
+    )
+    meets_target = serializers.BooleanField()
+
+
+class RatesSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="参与创建的村(社区)数")
+    passed = serializers.IntegerField(help_text="镇级考核达标数")
+    reviewed = serializers.IntegerField(help_text="市级已复核数")
+    review_passed = serializers.IntegerField(help_text="市级复核合格数")
+    holding = serializers.IntegerField(help_text="持有本年度有效平安村(社区)称号数")
+    target = serializers.DecimalField(max_digits=4, decimal_places=3, help_text="目标比率")
+    pass_rate = RateSerializer(help_text="达标率")
+    review_pass_rate = RateSerializer(help_text="复核合格率")
+    holding_rate = RateSerializer(help_text="称号保有率")
+
+
+class TownStandingSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(source="campaign.pk")
+    town_code = serializers.CharField(source="campaign.town.code")
+    town_name = serializers.CharField(source="campaign.town.name")
+    status = serializers.CharField(source="campaign.status")
+    rates = RatesSerializer()
+
+
+class StandingSerializer(serializers.Serializer):
+    code = serializers.CharField(source="region.code")
+    name = serializers.CharField(source="region.name")
+    level = serializers.CharField(source="region.level")
+    year = serializers.IntegerField()
+    rates = RatesSerializer(help_text="辖区合计")
+    towns = TownStandingSerializer(many=True)

@@ -248,6 +248,22 @@ def play(base, password, short_of_cameras):
     )
     if yearly != expected or named != [candidate["village_name"]]:
         raise ApiError("称号与预期不符")
+
+    # The three rates as the pages count them, read back and checked against what was played.
+    standing = city.get(f"regions/{tianmen['code']}/standing/?year={year}")
+    rates = standing["rates"]
+    passed = len(assessments) - len(short_of_cameras)
+    reviewed_passed = sum(1 for entry in sampled if entry["village_name"] not in short_of_cameras)
+    if (rates["total"], rates["passed"], rates["holding"]) != (
+        len(assessments),
+        passed,
+        len(yearly),
+    ) or (rates["reviewed"], rates["review_passed"]) != (len(sampled), reviewed_passed):
+        raise ApiError(f"三项比率与预期不符：{rates}")
+    print(
+        f"达标率 {rates['pass_rate']['value']}，复核合格率 {rates['review_pass_rate']['value']}，"
+        f"称号保有率 {rates['holding_rate']['value']}(目标 {rates['target']})"
+    )
     return year, yearly, named
 
 

@@ -21,7 +21,7 @@ from assessments.models import (
 from assessments.selectors import criteria_of
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
-from tests.helpers import answer_everything, new_campaign, secretary_of
+from tests.helpers import answer_everything, new_campaign, run_town_year, secretary_of
 from villages.models import Membership
 
 Role = Membership.Role
@@ -386,3 +386,93 @@ def test_hostile_filters_are_refused_or_ignored_never_a_server_error(clients, ca
     }
     response = clients["town_office"].get(api(path), hostile)
     assert response.status_code < 500, response.content[:300]
+
+
+def test_places_are_addressed_and_filtered_by_their_codes(campaign, clients, xingou, wangchang):
+    town = clients["town_office"]
+    village = town.get(api(f"villages/{xingou.code}/")).json()
+    assert (village["name"], village["code"]) == ("新沟村", xingou.code)
+    assert town.get(api(f"villages/{xingou.pk}/")).json()["code"] == xingou.code
+    assert town.get(api(f"regions/{wangchang.code}/")).json()["name"] == "汪场镇"
+    listed = town.get(api("villages/"), {"town": wangchang.code}).json()
+    assert listed["count"] == 17
+    assessments = town.get(api("assessments/"), {"town": wangchang.code}).json()["results"]
+    assert all(a["village_code"].startswith(wangchang.code) for a in assessments)
+    assert clients["secretary"].get(api("villages/429006104206/")).status_code == 404
+
+
+def test_decimals_come_as_strings_and_times_with_their_offset(campaign, clients):
+    standard = clients["town_office"].get(api(f"standards/{campaign.standard_id}/")).json()
+    bounds = [c["bound"] for c in standard["criteria"] if c["bound"] is not None]
+    assert bounds and all(isinstance(bound, str) for bound in bounds)
+    opened = clients["town_office"].get(api(f"campaigns/{campaign.pk}/")).json()["opened_at"]
+    assert opened.endswith("+08:00")
+
+
+def test_incident_categories_give_the_codes_a_case_system_sends(clients, standards):
+    categories = clients["city_office"].get(api("incident-categories/")).json()
+    codes = {category["code"]: category for category in categories}
+    assert codes["homicide"]["name"] == "命案" and codes["homicide"]["disqualifying"]
+    groups = {category["group"] for category in categories}
+    assert len(groups) >= 2
+    assert clients["secretary"].get(api("incident-categories/homicide/")).status_code == 200
+
+
+def test_the_town_returns_with_reasons_per_item_and_extends_a_deadline(
+    campaign, clients, people, xingou
+):
+    assessment = campaign.assessments.get(village=xingou)
+    answer_everything(people["secretary"], assessment)
+    services.submit_assessment(actor=people["secretary"], assessment_id=assessment.pk)
+    cameras = next(c for c in judged(campaign.standard) if c.key == "technical-prevention.cameras")
+    body = {"comments": {str(cameras.pk): "探头照片不清晰"}, "general_reason": ""}
+    returned = write(clients, "town_office", f"assessments/{assessment.pk}/return/", body)
+    assert returned["status"] == "returned"
+    event = next(e for e in returned["events"] if e["action"] == "returned")
+    assert event["comments"] == [
+        {
+            "criterion": cameras.pk,
+            "criterion_key": "technical-prevention.cameras",
+            "text": "探头照片不清晰",
+            "answered_at": None,
+            "kept_note": "",
+        }
+    ]
+    extended = write(
+        clients,
+        "town_office",
+        f"assessments/{assessment.pk}/extend/",
+        {"due_date": "2099-12-31", "reason": "汛期推迟"},
+    )
+    assert extended["status"] == "returned"
+    refused = clients["town_office"].post(
+        api(f"assessments/{assessment.pk}/extend/"), {"due_date": "2099-12-31", "reason": ""}
+    )
+    assert refused.status_code == 400
+
+
+def test_a_place_s_standing_is_the_selector_s_figures(campaign, clients, people, wangchang):
+    run_town_year(
+        campaign,
+        people,
+        ("崔王村",),
+        {campaign.assessments.get(village__name="新沟村").village_id: people["secretary"]},
+    )
+    standing = (
+        clients["city_office"]
+        .get(api(f"regions/{wangchang.parent.code}/standing/"), {"year": 2024})
+        .json()
+    )
+    assert standing["code"] == wangchang.parent.code and standing["year"] == 2024
+    rates = standing["rates"]
+    assert (rates["total"], rates["passed"]) == (17, 16)
+    assert rates["pass_rate"]["value"] == "0.9412" and rates["target"] == "0.700"
+    assert [town["town_code"] for town in standing["towns"]] == [wangchang.code]
+    assert (
+        clients["secretary"]
+        .get(api(f"regions/{wangchang.code}/standing/"), {"year": 2024})
+        .status_code
+        == 404
+    )
+    missing_year = clients["city_office"].get(api(f"regions/{wangchang.code}/standing/"))
+    assert missing_year.status_code == 400

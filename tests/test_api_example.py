@@ -28,4 +28,7 @@ def test_the_example_script_plays_a_year_and_ends_with_the_expected_titles(
     assert Title.objects.filter(first_year=2025, kind="safe_village").count() == 16
     named = Title.objects.get(kind="demonstration")
     assert (named.first_year, named.last_year) == (2025, 2026)
-    assert named.village.name in run.stdout.splitlines()[-1]
+    assert named.village.name in run.stdout.splitlines()[-2]
+    assert run.stdout.splitlines()[-1].startswith(
+        "达标率 0.9412，复核合格率 1.0000，称号保有率 0.9412"
+    )

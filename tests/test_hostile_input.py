@@ -194,7 +194,7 @@ def test_an_overlong_id_in_an_api_filter_is_answered_400(people):
     api = APIClient()
     api.force_authenticate(people["town_office"])
     response = api.get("/api/v1/villages/", {"town": "1" * 30})
-    assert response.status_code == 400 and "整数" in response.json()["detail"]
+    assert response.status_code == 400 and "区划代码" in response.json()["detail"]
 
 
 def test_withdrawing_a_rectification_report_file_as_evidence_is_refused(

@@ -9,7 +9,7 @@ from api.views.audit import AuditEntryViewSet
 from api.views.campaigns import CampaignViewSet
 from api.views.inspections import RectificationOrderViewSet
 from api.views.places import RegionViewSet, VillageViewSet
-from api.views.standards import StandardViewSet
+from api.views.standards import IncidentCategoryViewSet, StandardViewSet
 from api.views.titles import IncidentViewSet, NamingViewSet, RecommendationViewSet, TitleViewSet
 from api.views.tokens import ObtainToken
 
@@ -17,6 +17,7 @@ __all__ = [
     "AssessmentViewSet",
     "AuditEntryViewSet",
     "CampaignViewSet",
+    "IncidentCategoryViewSet",
     "IncidentViewSet",
     "NamingViewSet",
     "ObtainToken",

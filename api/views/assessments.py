@@ -7,7 +7,16 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.views.common import REFUSALS, STATUS, TOWN, YEAR, ScopedViewSet, query_int, valid_data
+from api.views.common import (
+    REFUSALS,
+    STATUS,
+    TOWN,
+    YEAR,
+    ScopedViewSet,
+    query_int,
+    region_param,
+    valid_data,
+)
 from assessments import services
 from assessments.models import (
     Assessment,
@@ -37,7 +46,7 @@ class AssessmentViewSet(ScopedViewSet):
         )
         if (year := query_int(self.request, "year")) is not None:
             assessments = assessments.filter(campaign__year=year)
-        if (town := query_int(self.request, "town")) is not None:
+        if (town := region_param(self.request, "town")) is not None:
             assessments = assessments.filter(village__town_id=town)
         if (campaign := query_int(self.request, "campaign")) is not None:
             assessments = assessments.filter(campaign_id=campaign)
@@ -49,7 +58,7 @@ class AssessmentViewSet(ScopedViewSet):
         assessment = access_assessment_by_id(self.request.user, self.kwargs["pk"])
         return with_year_titles(
             Assessment.objects.select_related("campaign", "village").prefetch_related(
-                "answers", "findings", "events__actor"
+                "answers", "findings", "events__actor", "events__comments__criterion"
             )
         ).get(pk=assessment.pk)
 
@@ -111,6 +120,30 @@ class AssessmentViewSet(ScopedViewSet):
     def submit(self, request, pk):
         assessment = access_assessment_by_id(request.user, pk)
         services.submit_assessment(actor=request.user, assessment_id=assessment.pk)
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="退回修改(镇平安办)：逐条目写明退回意见(条目编号 → 意见)，或写整体意见",
+        request=s.ReturnInput,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_changes(self, request, pk):
+        data = valid_data(s.ReturnInput, request)
+        assessment = access_assessment_by_id(request.user, pk)
+        services.return_assessment(actor=request.user, assessment_id=assessment.pk, **data)
+        return self._done(assessment.pk)
+
+    @extend_schema(
+        summary="延长一个村(社区)的自评截止日期(镇平安办)，须说明原因",
+        request=s.ExtendInput,
+        responses={200: s.AssessmentDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk):
+        data = valid_data(s.ExtendInput, request)
+        assessment = access_assessment_by_id(request.user, pk)
+        services.extend_deadline(actor=request.user, assessment_id=assessment.pk, **data)
         return self._done(assessment.pk)
 
     @extend_schema(

@@ -7,7 +7,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.views.common import REFUSALS, STATUS, TOWN, YEAR, ScopedViewSet, query_int, valid_data
+from api.views.common import (
+    REFUSALS,
+    STATUS,
+    TOWN,
+    YEAR,
+    ScopedViewSet,
+    query_int,
+    region_param,
+    valid_data,
+)
 from assessments import services
 from assessments.models import (
     Sample,
@@ -39,7 +48,7 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
         campaigns = visible_campaigns(self.request.user)
         if (year := query_int(self.request, "year")) is not None:
             campaigns = campaigns.filter(year=year)
-        if (town := query_int(self.request, "town")) is not None:
+        if (town := region_param(self.request, "town")) is not None:
             campaigns = campaigns.filter(town_id=town)
         if campaign_status := self.request.query_params.get("status"):
             campaigns = campaigns.filter(status=campaign_status)

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from api import serializers as s
-from api.views.common import STATUS, TOWN, ScopedViewSet, query_int
+from api.views.common import STATUS, TOWN, ScopedViewSet, region_param
 from assessments.selectors import (
     access_order_by_id,
     visible_orders,
@@ -19,6 +19,6 @@ class RectificationOrderViewSet(ScopedViewSet):
         orders = visible_orders(self.request.user)
         if order_status := self.request.query_params.get("status"):
             orders = orders.filter(status=order_status)
-        if (town := query_int(self.request, "town")) is not None:
+        if (town := region_param(self.request, "town")) is not None:
             orders = orders.filter(village__town_id=town)
         return orders

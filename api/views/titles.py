@@ -6,7 +6,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.views.common import REFUSALS, STATUS, TOWN, YEAR, ScopedViewSet, query_int, valid_data
+from api.views.common import (
+    REFUSALS,
+    STATUS,
+    TOWN,
+    YEAR,
+    ScopedViewSet,
+    query_int,
+    region_param,
+    valid_data,
+)
 from assessments import services
 from assessments.models import (
     IncidentCategory,
@@ -43,7 +52,7 @@ class TitleViewSet(ScopedViewSet):
             titles = titles.filter(kind=kind)
         if title_status := self.request.query_params.get("status"):
             titles = titles.filter(status=title_status)
-        if (town := query_int(self.request, "town")) is not None:
+        if (town := region_param(self.request, "town")) is not None:
             titles = titles.filter(village__town_id=town)
         return titles.order_by("-first_year", "kind", "village__code")
 
@@ -61,7 +70,7 @@ class IncidentViewSet(ScopedViewSet, mixins.CreateModelMixin):
         incidents = visible_incidents(self.request.user).order_by("-occurred_on", "-id")
         if (year := query_int(self.request, "year")) is not None:
             incidents = incidents.filter(occurred_on__year=year)
-        if (town := query_int(self.request, "town")) is not None:
+        if (town := region_param(self.request, "town")) is not None:
             incidents = incidents.filter(village__town_id=town)
         if incident_status := self.request.query_params.get("status"):
             incidents = incidents.filter(status=incident_status)

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from assessments.models import (
     Assessment,
+    Campaign,
     RecommendationList,
     Sample,
     SamplingRule,
@@ -79,14 +80,28 @@ def campaign_rates(campaign):
     return rates_by_campaign([campaign], target_ratio_for(campaign.town))[campaign.pk]
 
 
-def city_rates(user, year):
-    """Each town's rates for the year within the user's reach, and their sum."""
-    campaigns = list(visible_campaigns(user).filter(year=year))
+def _rows_and_total(campaigns):
+    campaigns = list(campaigns)
     target = target_ratio_for(campaigns[0].town) if campaigns else DEFAULT_TARGET
     by_campaign = rates_by_campaign(campaigns, target)
     rows = [(c, by_campaign[c.pk]) for c in campaigns]
     total = sum((rates for _, rates in rows), Rates.none(target))
     return rows, total
+
+
+def city_rates(user, year):
+    """Each town's rates for the year within the user's reach, and their sum."""
+    return _rows_and_total(visible_campaigns(user).filter(year=year))
+
+
+def region_standing(region, year):
+    """A region's standing for the year: each of its towns' campaigns with their rates, and
+    their sum, counted as everywhere else (rates_by_campaign)."""
+    return _rows_and_total(
+        Campaign.objects.filter(year=year, town__path__startswith=region.path)
+        .select_related("town")
+        .order_by("town__code")
+    )
 
 
 def current_sample(campaign):
