@@ -338,23 +338,45 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
         ]
 
 
+class RecommendationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    assessment = serializers.IntegerField(source="assessment_id")
+    position = serializers.IntegerField()
+    village_code = serializers.CharField(source="assessment.village.code")
+    village_name = serializers.CharField(source="assessment.village.name")
+    justification = serializers.CharField()
+
+
 class RecommendationListSerializer(serializers.ModelSerializer):
-    recommendations = serializers.SerializerMethodField()
+    city_code = serializers.CharField(source="city.code", read_only=True)
+    recommendations = RecommendationSerializer(many=True, read_only=True)
+    pdf = serializers.HyperlinkedIdentityField(
+        view_name="api:recommendation-pdf", help_text="印发的推荐报告(PDF)"
+    )
 
     class Meta:
         model = RecommendationList
-        fields = ["id", "city", "year", "document_number", "title", "recommendations"]
-
-    def get_recommendations(self, recommendation_list) -> list[dict]:
-        return [
-            {"id": r.pk, "assessment": r.assessment_id, "position": r.position}
-            for r in recommendation_list.recommendations.all()
+        fields = [
+            "id",
+            "city",
+            "city_code",
+            "year",
+            "document_number",
+            "title",
+            "body",
+            "issuer",
+            "issued_on",
+            "recommendations",
+            "pdf",
         ]
 
 
 class NamingResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    province_code = serializers.CharField(source="province.code")
     document_number = serializers.CharField()
+    issuer = serializers.CharField()
+    named_on = serializers.DateField()
     first_year = serializers.IntegerField()
     last_year = serializers.IntegerField()
     titles = TitleSerializer(many=True)

@@ -15,13 +15,21 @@ from assessments.models import (
     CampaignEvent,
     Finding,
     Incident,
+    RecommendationList,
     Title,
     TitleEvent,
 )
 from assessments.selectors import criteria_of
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
-from tests.helpers import answer_everything, new_campaign, run_town_year, secretary_of
+from tests.helpers import (
+    answer_everything,
+    new_campaign,
+    recommend_and_name,
+    review_base_year,
+    run_town_year,
+    secretary_of,
+)
 from villages.models import Membership
 
 Role = Membership.Role
@@ -476,3 +484,30 @@ def test_a_place_s_standing_is_the_selector_s_figures(campaign, clients, people,
     )
     missing_year = clients["city_office"].get(api(f"regions/{wangchang.code}/standing/"))
     assert missing_year.status_code == 400
+
+
+def test_recommendations_namings_and_filed_documents_read_back_with_a_token(
+    campaign, clients, people, xingou
+):
+    review_base_year({"campaign": campaign, "people": people, "xingou": xingou}, "api")
+    recommend_and_name(people, campaign, xingou)
+
+    lists = clients["city_office"].get(api("recommendation-lists/")).json()["results"]
+    assert len(lists) == 1 and lists[0]["city_code"] == "429006"
+    assert lists[0]["recommendations"][0]["village_code"] == xingou.code
+    pdf = clients["city_office"].get(lists[0]["pdf"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    stored = RecommendationList.objects.get().pdf
+    with stored.open("rb") as kept:
+        assert b"".join(pdf.streaming_content) == kept.read()
+    assert clients["town_office"].get(api("recommendation-lists/")).json()["count"] == 0
+    assert clients["town_office"].get(lists[0]["pdf"]).status_code == 404
+
+    namings = clients["secretary"].get(api("namings/")).json()["results"]
+    assert namings[0]["document_number"] == "鄂平安组〔2025〕2号"
+    assert [t["certificate_number"] for t in namings[0]["titles"]] == ["鄂平安示范〔2024〕001号"]
+    assert namings[0]["titles"][0]["village_code"] == xingou.code
+
+    filed = clients["secretary"].get(api(f"campaigns/{campaign.pk}/pass-list/pdf/"))
+    assert filed.status_code == 200
+    assert b"".join(filed.streaming_content).startswith(b"%PDF")

@@ -1,12 +1,15 @@
 """Campaigns and the steps of the town and the city on them."""
 
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
+from api.documents import stored_pdf
 from api.views.common import (
     REFUSALS,
     STATUS,
@@ -18,7 +21,9 @@ from api.views.common import (
     valid_data,
 )
 from assessments import services
+from assessments.documents import pass_list_document
 from assessments.models import (
+    PassList,
     Sample,
     SampleEntry,
 )
@@ -26,8 +31,11 @@ from assessments.selectors import (
     access_campaign_by_id,
     access_region_by_id,
     access_standard_by_id,
+    pass_list_entries,
     visible_campaigns,
 )
+from pingan.errors import NotPermitted
+from pingan.pdf import render_pdf
 
 
 def _with_samples(campaigns):
@@ -124,6 +132,30 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
         passed = campaign.assessments.filter(kind="yearly", result_passed=True).count()
         text = {**services.default_pass_list_text(campaign, passed), **data}
         return self._act(request, pk, services.save_pass_list, **text)
+
+    @extend_schema(
+        summary="达标名单通报(PDF)：已报备的为报备时生成的文件；报备前的草稿(印“草稿”、无文号)"
+        "仅镇平安办和镇领导小组可取",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **REFUSALS},
+    )
+    @action(detail=True, methods=["get"], url_path="pass-list/pdf")
+    def pass_list_pdf(self, request, pk):
+        campaign = access_campaign_by_id(request.user, pk)
+        pass_list = PassList.objects.filter(campaign=campaign).first()
+        if pass_list is None:
+            raise Http404("尚未拟制达标名单通报。")
+        if pass_list.pdf:
+            return stored_pdf(pass_list.pdf, pass_list.title)
+        if not (
+            request.user.has_perm("assessments.prepare_pass_list", campaign)
+            or request.user.has_perm("assessments.approve_campaign", campaign)
+        ):
+            raise NotPermitted("报备前的达标名单通报只有镇平安办和镇领导小组可以查看。")
+        pdf = render_pdf(
+            "documents/pass_list.html",
+            pass_list_document(pass_list, pass_list_entries(campaign), draft=True),
+        )
+        return HttpResponse(pdf, content_type="application/pdf")
 
     @extend_schema(
         summary="报市委平安办备案(镇平安办)",

@@ -1,11 +1,14 @@
 """Titles, incidents, the city's recommendation list and the province's naming."""
 
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
+from api.documents import stored_pdf
 from api.views.common import (
     REFUSALS,
     STATUS,
@@ -23,9 +26,13 @@ from assessments.models import (
 )
 from assessments.selectors import (
     access_incident_by_id,
+    access_naming_by_id,
+    access_recommendation_list_by_id,
     access_region_by_id,
     access_title_by_id,
     visible_incidents,
+    visible_namings,
+    visible_recommendation_lists,
     visible_titles,
 )
 from pingan.errors import InvalidInput
@@ -106,8 +113,24 @@ class IncidentViewSet(ScopedViewSet, mixins.CreateModelMixin):
         return Response(s.IncidentSerializer(incident).data)
 
 
-class RecommendationViewSet(viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="示范村推荐名单(市委平安办印发)"),
+    retrieve=extend_schema(summary="一份示范村推荐名单"),
+)
+class RecommendationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = s.RecommendationListSerializer
+    lookup_value_regex = "[0-9]{1,9}"
+
+    def get_queryset(self):
+        return visible_recommendation_lists(self.request.user).prefetch_related(
+            "recommendations__assessment__village"
+        )
+
+    def get_object(self):
+        found = access_recommendation_list_by_id(self.request.user, self.kwargs["pk"])
+        return self.get_queryset().get(pk=found.pk)
 
     @extend_schema(
         summary="印发示范村推荐名单(市委平安办)",
@@ -121,14 +144,38 @@ class RecommendationViewSet(viewsets.GenericViewSet):
         recommendation_list = services.issue_recommendations(
             actor=request.user, city=city, picks=picks, **data
         )
-        return Response(
-            s.RecommendationListSerializer(recommendation_list).data,
-            status=status.HTTP_201_CREATED,
+        self.kwargs["pk"] = recommendation_list.pk
+        return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="推荐报告(PDF，印发时生成并保存)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: s.ErrorSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk):
+        recommendation_list = self.get_object()
+        return stored_pdf(recommendation_list.pdf, recommendation_list.title)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="示范村审定命名批次(含命名的村(社区)及证书编号)"),
+    retrieve=extend_schema(summary="一个审定命名批次"),
+)
+class NamingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.NamingResultSerializer
+    lookup_value_regex = "[0-9]{1,9}"
+
+    def get_queryset(self):
+        return visible_namings(self.request.user).prefetch_related(
+            Prefetch(
+                "titles",
+                queryset=Title.objects.select_related("village").prefetch_related("events__actor"),
+            )
         )
 
-
-class NamingViewSet(viewsets.GenericViewSet):
-    serializer_class = s.NamingResultSerializer
+    def get_object(self):
+        found = access_naming_by_id(self.request.user, self.kwargs["pk"])
+        return self.get_queryset().get(pk=found.pk)
 
     @extend_schema(
         summary="审定命名示范村(省委平安办)，两年一批",
@@ -144,12 +191,5 @@ class NamingViewSet(viewsets.GenericViewSet):
         batch = services.name_demonstration_villages(
             actor=request.user, province=province, picks=picks, **data
         )
-        titles = batch.titles.prefetch_related("events__actor").select_related("village")
-        body = {
-            "id": batch.pk,
-            "document_number": batch.document_number,
-            "first_year": batch.first_year,
-            "last_year": batch.last_year,
-            "titles": titles,
-        }
-        return Response(s.NamingResultSerializer(body).data, status=status.HTTP_201_CREATED)
+        self.kwargs["pk"] = batch.pk
+        return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from assessments.selectors.campaigns import (
 )
 from assessments.selectors.city_review import (
     DEFAULT_TARGET,
+    access_recommendation_list_by_id,
     campaign_rates,
     candidacies_of,
     city_rates,
@@ -71,6 +72,7 @@ from assessments.selectors.standards import (
 from assessments.selectors.titles import (
     TimelineEntry,
     access_incident_by_id,
+    access_naming_by_id,
     access_title_by_id,
     occurred_categories,
     recent_revocations,
@@ -80,6 +82,7 @@ from assessments.selectors.titles import (
     village_results,
     village_timeline,
     visible_incidents,
+    visible_namings,
     visible_titles,
     with_year_titles,
 )
@@ -99,8 +102,10 @@ __all__ = [
     "access_evidence_by_id",
     "access_incident_by_id",
     "access_inspection_by_id",
+    "access_naming_by_id",
     "access_order_by_id",
     "access_prepared_file_by_id",
+    "access_recommendation_list_by_id",
     "access_region_by_id",
     "access_standard_by_id",
     "access_title_by_id",
@@ -154,6 +159,7 @@ __all__ = [
     "visible_documents",
     "visible_incidents",
     "visible_inspections",
+    "visible_namings",
     "visible_orders",
     "visible_recommendation_lists",
     "visible_standards",

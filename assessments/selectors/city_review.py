@@ -5,6 +5,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.http import Http404
 
 from assessments.models import (
     Assessment,
@@ -16,7 +17,8 @@ from assessments.models import (
 )
 from assessments.rates import Rates
 from assessments.selectors.campaigns import visible_campaigns
-from assessments.selectors.common import ancestor_paths
+from assessments.selectors.common import ancestor_paths, scoped
+from villages.rules import region_scope
 
 DEFAULT_TARGET = Decimal("0.7")
 
@@ -164,13 +166,17 @@ def open_candidacies(campaign):
 
 
 def visible_recommendation_lists(user):
-    """The recommendation lists of the cities the user may see, newest first."""
-    lists = RecommendationList.objects.select_related("city").order_by("-year", "-id")
-    return [
-        recommendation_list
-        for recommendation_list in lists
-        if user.has_perm("villages.view_region", recommendation_list.city)
-    ]
+    """The recommendation lists of the cities the user works in or above, newest first."""
+    return scoped(
+        RecommendationList.objects.select_related("city"), region_scope(user, "city__")
+    ).order_by("-year", "-id")
+
+
+def access_recommendation_list_by_id(user, recommendation_list_id):
+    try:
+        return visible_recommendation_lists(user).get(pk=recommendation_list_id)
+    except (RecommendationList.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该推荐名单。") from None
 
 
 def latest_recommended_year(province):

@@ -13,12 +13,14 @@ from assessments.models import (
     AssessmentEvent,
     Campaign,
     Incident,
+    NamingBatch,
     RectificationEvent,
     Title,
     TitleEvent,
 )
 from assessments.selectors.common import assessed_record_scope, assessment_scope, scoped
 from villages.rules import village_scope
+from villages.selectors import visible_regions
 
 
 def occurred_categories(village, year):
@@ -53,6 +55,22 @@ def visible_titles(user):
         Title.objects.select_related("village__town", "naming", "assessment__campaign__town"),
         assessed_record_scope(user),
     )
+
+
+def visible_namings(user):
+    """The province's naming batches, public to everyone working in the province."""
+    return (
+        NamingBatch.objects.filter(province__in=visible_regions(user))
+        .select_related("province")
+        .order_by("-first_year", "-id")
+    )
+
+
+def access_naming_by_id(user, naming_id):
+    try:
+        return visible_namings(user).get(pk=naming_id)
+    except (NamingBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该命名批次。") from None
 
 
 def access_title_by_id(user, title_id):
