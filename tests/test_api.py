@@ -1,9 +1,10 @@
 """The HTTP API: tokens, the same scope as the pages, and every write for every role."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.tokens import issue_token
@@ -347,6 +348,10 @@ LISTS = [
     "titles/",
     "incidents/",
     "rectification-orders/",
+    "inspections/",
+    "bulletins/",
+    "recommendation-lists/",
+    "namings/",
 ]
 
 
@@ -511,3 +516,50 @@ def test_recommendations_namings_and_filed_documents_read_back_with_a_token(
     filed = clients["secretary"].get(api(f"campaigns/{campaign.pk}/pass-list/pdf/"))
     assert filed.status_code == 200
     assert b"".join(filed.streaming_content).startswith(b"%PDF")
+
+
+def test_inspections_orders_and_bulletins_through_the_api(campaign, clients, xingou, wangchang):
+    today = timezone.localdate()
+    cameras = next(c for c in judged(campaign.standard) if c.key == "technical-prevention.cameras")
+    finding = {
+        "criterion_id": cameras.pk,
+        "met": False,
+        "comment": "探头不足",
+        "deadline": str(today + timedelta(days=10)),
+    }
+    body = {
+        "village_id": xingou.pk,
+        "inspected_on": str(today - timedelta(days=1)),
+        "inspectors": "镇平安办 张三",
+        "findings": [finding],
+    }
+    inspection = write(clients, "town_office", "inspections/", body, expected=201)
+    order = inspection["findings"][0]["order"]
+    assert clients["secretary"].get(api("inspections/")).json()["count"] == 1
+    path = f"rectification-orders/{order}/"
+    assert write(clients, "secretary", path + "report/", {"report": "已加装"})["status"] == (
+        "reported"
+    )
+    reopen = {"reason": "仍不足5个", "deadline": str(today + timedelta(days=20))}
+    assert write(clients, "town_office", path + "reopen/", reopen)["status"] == "open"
+
+    bulletin = write(
+        clients,
+        "town_office",
+        "bulletins/",
+        {
+            "town_id": wangchang.pk,
+            "document_number": "汪发〔2024〕20号",
+            "title": "关于创建工作滞后村(社区)的通报",
+            "body": "各村(社区)党组织：\n现予通报。",
+            "issuer": "中共汪场镇委员会",
+            "issued_on": str(today),
+            "village_ids": [xingou.pk],
+        },
+        expected=201,
+    )
+    assert bulletin["villages"] == [xingou.code]
+    pdf = clients["secretary"].get(bulletin["pdf"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    write(clients, "secretary", path + "report/", {"report": "已加装至6个"})
+    assert write(clients, "town_office", path + "accept/", {})["status"] == "accepted"

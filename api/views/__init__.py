@@ -7,7 +7,7 @@ capability; this module only gathers them for the router."""
 from api.views.assessments import AssessmentViewSet
 from api.views.audit import AuditEntryViewSet
 from api.views.campaigns import CampaignViewSet
-from api.views.inspections import RectificationOrderViewSet
+from api.views.inspections import BulletinViewSet, InspectionViewSet, RectificationOrderViewSet
 from api.views.places import RegionViewSet, VillageViewSet
 from api.views.standards import IncidentCategoryViewSet, StandardViewSet
 from api.views.titles import IncidentViewSet, NamingViewSet, RecommendationViewSet, TitleViewSet
@@ -16,9 +16,11 @@ from api.views.tokens import ObtainToken
 __all__ = [
     "AssessmentViewSet",
     "AuditEntryViewSet",
+    "BulletinViewSet",
     "CampaignViewSet",
     "IncidentCategoryViewSet",
     "IncidentViewSet",
+    "InspectionViewSet",
     "NamingViewSet",
     "ObtainToken",
     "RecommendationViewSet",

@@ -1,13 +1,28 @@
-"""Rectification orders of the town's spot inspections."""
+"""The town's spot inspections, their rectification orders and the 重点通报."""
 
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from api import serializers as s
-from api.views.common import STATUS, TOWN, ScopedViewSet, region_param
+from api.documents import stored_pdf
+from api.views.common import REFUSALS, STATUS, TOWN, ScopedViewSet, region_param, valid_data
+from assessments import services
+from assessments.models import InspectionFinding
 from assessments.selectors import (
+    access_bulletin_by_id,
+    access_inspection_by_id,
     access_order_by_id,
+    access_region_by_id,
+    visible_bulletins,
+    visible_inspections,
     visible_orders,
 )
+from villages.selectors import access_village_by_id
 
 
 @extend_schema_view(list=extend_schema(summary="限期整改通知", parameters=[STATUS, TOWN]))
@@ -22,3 +37,116 @@ class RectificationOrderViewSet(ScopedViewSet):
         if (town := region_param(self.request, "town")) is not None:
             orders = orders.filter(village__town_id=town)
         return orders
+
+    def _done(self, order):
+        order = access_order_by_id(self.request.user, order.pk)
+        return Response(s.RectificationOrderSerializer(order).data)
+
+    @extend_schema(
+        summary="报告整改情况(村(社区)书记)，可附佐证材料(files)",
+        request={"multipart/form-data": s.ReportInput, "application/json": s.ReportInput},
+        responses={200: s.RectificationOrderSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    def report(self, request, pk):
+        data = valid_data(s.ReportInput, request)
+        order = access_order_by_id(request.user, pk)
+        uploads = request.FILES.getlist("files")
+        services.report_rectification(
+            actor=request.user, order_id=order.pk, report=data["report"], uploads=uploads
+        )
+        return self._done(order)
+
+    @extend_schema(
+        summary="验收整改(镇平安办)",
+        request=s.AcceptInput,
+        responses={200: s.RectificationOrderSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk):
+        data = valid_data(s.AcceptInput, request)
+        order = access_order_by_id(request.user, pk)
+        services.accept_rectification(actor=request.user, order_id=order.pk, **data)
+        return self._done(order)
+
+    @extend_schema(
+        summary="验收不通过，定出新的整改期限(镇平安办)",
+        request=s.ReopenInput,
+        responses={200: s.RectificationOrderSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk):
+        data = valid_data(s.ReopenInput, request)
+        order = access_order_by_id(request.user, pk)
+        services.reopen_rectification(actor=request.user, order_id=order.pk, **data)
+        return self._done(order)
+
+
+@extend_schema_view(list=extend_schema(summary="不定期抽查检查", parameters=[TOWN]))
+class InspectionViewSet(ScopedViewSet, mixins.CreateModelMixin):
+    serializer_class = s.InspectionSerializer
+    access = staticmethod(access_inspection_by_id)
+
+    def get_queryset(self):
+        inspections = visible_inspections(self.request.user).prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=InspectionFinding.objects.select_related("rectification_order"),
+            )
+        )
+        if (town := region_param(self.request, "town")) is not None:
+            inspections = inspections.filter(village__town_id=town)
+        return inspections
+
+    def get_object(self):
+        found = access_inspection_by_id(self.request.user, self.kwargs["pk"])
+        return self.get_queryset().get(pk=found.pk)
+
+    @extend_schema(
+        summary="记录一次抽查检查(镇平安办)；未达标的条目即下达限期整改通知",
+        request=s.InspectionInput,
+        responses={201: s.InspectionSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        data = valid_data(s.InspectionInput, request)
+        village = access_village_by_id(request.user, data.pop("village_id"))
+        inspection = services.record_inspection(
+            actor=request.user,
+            village_id=village.pk,
+            findings=[dict(finding) for finding in data.pop("findings")],
+            **data,
+        )
+        self.kwargs["pk"] = inspection.pk
+        return Response(
+            s.InspectionSerializer(self.get_object()).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema_view(list=extend_schema(summary="重点通报(镇平安办印发)"))
+class BulletinViewSet(ScopedViewSet, mixins.CreateModelMixin):
+    serializer_class = s.BulletinSerializer
+    access = staticmethod(access_bulletin_by_id)
+
+    def get_queryset(self):
+        return visible_bulletins(self.request.user).prefetch_related("villages")
+
+    @extend_schema(
+        summary="印发重点通报(镇平安办)",
+        request=s.BulletinInput,
+        responses={201: s.BulletinSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        data = valid_data(s.BulletinInput, request)
+        town = access_region_by_id(request.user, data.pop("town_id"), ["town"])
+        villages = [access_village_by_id(request.user, pk) for pk in data.pop("village_ids")]
+        bulletin = services.issue_bulletin(actor=request.user, town=town, villages=villages, **data)
+        return Response(self.get_serializer(bulletin).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="重点通报(PDF，印发时生成并保存)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: s.ErrorSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk):
+        bulletin = self.get_object()
+        return stored_pdf(bulletin.pdf, bulletin.title)
