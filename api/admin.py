@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 
-from api.models import ApiToken
+from api.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from audit.admin_changes import AuditedAdmin
 from audit.trail import record
 
 
@@ -43,3 +45,36 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             self._record_revocation(request, token)
         super().delete_queryset(request, queryset)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(AuditedAdmin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("name", "region", "url", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "url", "region__name")
+    autocomplete_fields = ("region",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: what was sent where, how often, and what came back."""
+
+    list_display = (
+        "event",
+        "endpoint",
+        "sequence",
+        "status",
+        "attempts",
+        "last_status_code",
+        "created_at",
+        "delivered_at",
+    )
+    list_filter = ("status", "event", "endpoint")
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

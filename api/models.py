@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 from django.utils.crypto import constant_time_compare, salted_hmac
 from knox.models import AbstractAuthToken
@@ -32,3 +34,73 @@ class ApiToken(AbstractAuthToken):
 
     def matches_password(self):
         return constant_time_compare(self.password_stamp, password_stamp(self.user))
+
+
+def new_secret():
+    return secrets.token_hex(32)
+
+
+class WebhookEndpoint(models.Model):
+    """An integrator's receiver (a 综治中心 or case system) for the events of a region and
+    everything under it, signed with its own secret."""
+
+    region = models.ForeignKey(
+        "villages.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField("接收系统", max_length=60)
+    url = models.URLField("接收地址", max_length=300)
+    secret = models.CharField(
+        "签名密钥",
+        max_length=64,
+        default=new_secret,
+        help_text="接收方用它核验请求头 X-Pingan-Signature(HMAC-SHA256)。",
+    )
+    events = models.JSONField(
+        "订阅事件", default=list, blank=True, help_text="事件名列表；留空表示全部事件。"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "事件推送地址"
+        verbose_name_plural = "事件推送地址"
+        ordering = ["region__path", "name"]
+
+    def __str__(self):
+        return f"{self.region.name} {self.name}"
+
+    def wants(self, event):
+        return not self.events or event in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one endpoint, with every attempt's outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        DELIVERED = "delivered", "已送达"
+        FAILED = "failed", "发送失败"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name="推送地址",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    event = models.CharField("事件", max_length=40)
+    sequence = models.PositiveBigIntegerField("审计序号")
+    payload = models.JSONField("内容")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_status_code = models.PositiveIntegerField("最近响应码", null=True, blank=True)
+    last_error = models.TextField("最近错误", blank=True)
+    created_at = models.DateTimeField("产生时间", auto_now_add=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "事件推送记录"
+        verbose_name_plural = "事件推送记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.endpoint} {self.event} #{self.sequence}"

@@ -8,12 +8,17 @@ from django.forms.models import model_to_dict
 from audit.trail import record
 
 
+# Values the trail must not keep: it is read by offices and exported to Excel.
+SECRET_FIELDS = ("password", "secret")
+
+
 def snapshot(instance):
-    """The object's editable values, JSON-safe, passwords left out."""
+    """The object's editable values, JSON-safe, passwords and signing secrets left out."""
     if instance is None:
         return None
     values = model_to_dict(instance)
-    values.pop("password", None)
+    for name in SECRET_FIELDS:
+        values.pop(name, None)
     return json.loads(json.dumps(values, default=str))
 
 

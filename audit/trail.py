@@ -85,6 +85,22 @@ def _lock_head():
     return head
 
 
+# Who hears of entries once their transaction commits (the API's webhooks): the trail is the
+# one place every change passes, so integrators hear of exactly what was recorded.
+_listeners = []
+
+
+def listen_to_entries(listener):
+    """Call `listener(entries)` after each commit that recorded entries."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _tell_listeners(entries):
+    for listener in _listeners:
+        listener(entries)
+
+
 def record_many(*, action, actor=None, changes, address=None):
     """One entry per (target, before, after) in `changes`, all under one turn of the lock."""
     changes = list(changes)
@@ -120,6 +136,8 @@ def record_many(*, action, actor=None, changes, address=None):
         if head.checkpointed_at is None or now - head.checkpointed_at >= CHECKPOINT_EVERY:
             _sign(head, "每日检查点", now)
         head.save()
+        if _listeners:
+            transaction.on_commit(lambda: _tell_listeners(entries))
         return entries
 
 

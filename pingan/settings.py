@@ -235,6 +235,8 @@ KNOX_TOKEN_MODEL = "api.ApiToken"
 MIGRATION_MODULES = {"knox": None}
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 API_TOKEN_LIMIT = env.int("API_TOKEN_LIMIT", default=10)
+# Seconds an integrator's endpoint has to answer an event before the delivery is retried.
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=5)
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
