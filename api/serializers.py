@@ -719,3 +719,8 @@ class AcceptInput(serializers.Serializer):
 class ReopenInput(serializers.Serializer):
     reason = serializers.CharField(help_text="验收不通过的原因")
     deadline = serializers.DateField(help_text="新的整改期限")
+
+
+class TitleReviewInput(serializers.Serializer):
+    keep = serializers.BooleanField(help_text="true 保留命名，false 取消命名")
+    reason = serializers.CharField(help_text="复核意见")

@@ -93,7 +93,8 @@ def revoke_all_tokens(*, actor):
 
 class ApiTokenAuthentication(TokenAuthentication):
     """Knox's hashed, expiring tokens, refused once the password they were issued under has
-    changed (the dead token is removed), with their last use kept to the quarter hour."""
+    changed (the dead token is removed). Their use is kept to the quarter hour, and each
+    such first use in a quarter hour is a sign-in entry of the audit trail."""
 
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)
@@ -103,6 +104,12 @@ class ApiTokenAuthentication(TokenAuthentication):
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > USE_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            record(
+                action="token.used",
+                actor=user,
+                target=user,
+                after={"用途": token.name, "令牌": token.shown_key},
+            )
         return user, token
 
 

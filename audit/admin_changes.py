@@ -7,7 +7,6 @@ from django.forms.models import model_to_dict
 
 from audit.trail import record
 
-
 # Values the trail must not keep: it is read by offices and exported to Excel.
 SECRET_FIELDS = ("password", "secret")
 

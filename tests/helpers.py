@@ -10,6 +10,16 @@ from tests.factories import user_with_role
 from tests.files import jpeg
 from villages.models import Membership, Region
 
+# Every role a signed-in user may hold, in the order of the authorization matrix.
+SIGNED_IN_ROLES = (
+    "secretary",
+    "town_office",
+    "town_leading_group",
+    "city_office",
+    "province_office",
+    "administrator",
+)
+
 
 def answer_everything(actor, assessment, cameras=6):
     """A complete, passing self-assessment: plan, every answer, the required evidence."""

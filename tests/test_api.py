@@ -517,6 +517,16 @@ def test_recommendations_namings_and_filed_documents_read_back_with_a_token(
     assert filed.status_code == 200
     assert b"".join(filed.streaming_content).startswith(b"%PDF")
 
+    yearly = Title.objects.get(village=xingou, kind="safe_village")
+    certificate = clients["secretary"].get(api(f"titles/{yearly.pk}/certificate/"))
+    assert certificate.status_code == 200 and certificate.content.startswith(b"%PDF")
+    named = namings[0]["titles"][0]["id"]
+    body = {"keep": False, "reason": "复核发现治安问题突出"}
+    reviewed = write(clients, "province_office", f"titles/{named}/review/", body)
+    assert reviewed["status"] == "revoked"
+    refused = clients["secretary"].get(api(f"titles/{named}/certificate/"))
+    assert refused.status_code == 409 and "已撤销" in refused.json()["detail"]
+
 
 def test_inspections_orders_and_bulletins_through_the_api(campaign, clients, xingou, wangchang):
     today = timezone.localdate()

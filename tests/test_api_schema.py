@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.tokens import issue_token
-from tests.helpers import run_base_year
+from tests.helpers import SIGNED_IN_ROLES, run_base_year
 
 
 def published_schema():
@@ -29,12 +29,12 @@ schema = schemathesis.openapi.from_dict(published_schema())
 # One pytest item per operation (not schemathesis' own parametrize, whose cases a test run
 # split over processes does not see).
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
-API_SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+API_SETTINGS = settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 pytestmark = pytest.mark.usefixtures("module_base")
 APPLICATION = get_wsgi_application()
-ROLES = ("secretary", "town_office", "city_office")
+ROLES = SIGNED_IN_ROLES
 
 
 @pytest.fixture(scope="module")

@@ -125,3 +125,14 @@ def test_the_admin_shows_no_key_and_may_revoke(client, secretary, people):
     client.post(reverse("admin:api_apitoken_delete", args=[token.pk]), {"post": "yes"}, follow=True)
     assert reads(key).status_code == 401
     assert AuditEntry.objects.get(action="token.revoked").after == {"原因": "管理员撤销"}
+
+
+def test_a_token_s_use_is_a_sign_in_entry_once_a_quarter_hour(secretary):
+    token, key = issue_token(actor=secretary, name="综治中心")
+    for _ in range(3):
+        assert reads(key).status_code == 200
+    used = AuditEntry.objects.filter(action="token.used", actor=secretary)
+    assert used.count() == 1 and used.get().after == {"用途": "综治中心", "令牌": token.shown_key}
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(hours=1))
+    reads(key)
+    assert used.count() == 2

@@ -23,19 +23,11 @@ from assessments.models import (
 )
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
-from tests.helpers import inspect_short, new_campaign
+from tests.helpers import SIGNED_IN_ROLES, inspect_short, new_campaign
 from villages.models import Membership, Region
 
 Role = Membership.Role
-ROLES = [
-    "anonymous",
-    "secretary",
-    "town_office",
-    "town_leading_group",
-    "city_office",
-    "province_office",
-    "administrator",
-]
+ROLES = ["anonymous", *SIGNED_IN_ROLES]
 
 ALL = (302, 200, 200, 200, 200, 200, 200)
 OTHER = (302, 404, 404, 404, 404, 404, 200)

@@ -1,6 +1,7 @@
 """Titles, incidents, the city's recommendation list and the province's naming."""
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -20,6 +21,7 @@ from api.views.common import (
     valid_data,
 )
 from assessments import services
+from assessments.documents import certificate_pages
 from assessments.models import (
     IncidentCategory,
     Title,
@@ -35,7 +37,8 @@ from assessments.selectors import (
     visible_recommendation_lists,
     visible_titles,
 )
-from pingan.errors import InvalidInput
+from pingan.errors import InvalidInput, InvalidTransition
+from pingan.pdf import render_pdf
 from villages.selectors import (
     access_village_by_id,
 )
@@ -66,6 +69,30 @@ class TitleViewSet(ScopedViewSet):
     def get_object(self):
         title = access_title_by_id(self.request.user, self.kwargs["pk"])
         return Title.objects.prefetch_related("events__actor").get(pk=title.pk)
+
+    @extend_schema(
+        summary="示范村定期复核(省委平安办)：保留或取消命名，须写明复核意见",
+        request=s.TitleReviewInput,
+        responses={200: s.TitleSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk):
+        data = valid_data(s.TitleReviewInput, request)
+        title = access_title_by_id(request.user, pk)
+        services.review_title(actor=request.user, title_id=title.pk, **data)
+        return Response(s.TitleSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="荣誉证书(PDF)；已撤销的称号不出具证书",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **REFUSALS},
+    )
+    @action(detail=True, methods=["get"])
+    def certificate(self, request, pk):
+        title = self.get_object()
+        if title.status != Title.Status.VALID:
+            raise InvalidTransition(f"{title}已撤销，不能打印荣誉证书。")
+        pdf = render_pdf("documents/certificate.html", {"pages": certificate_pages([title])})
+        return HttpResponse(pdf, content_type="application/pdf")
 
 
 @extend_schema_view(list=extend_schema(summary="案事件登记", parameters=[YEAR, TOWN, STATUS]))
