@@ -210,7 +210,7 @@ def test_a_save_from_an_older_copy_is_refused_and_the_newer_copy_shown(
         format="json",
     )
     assert stale.status_code == 409
-    assert stale.json()["current"]["version"] == 2 and stale.json()["current"]["value"] == 3
+    assert stale.json()["current"]["version"] == 2 and stale.json()["current"]["value"] == "3.00"
 
 
 def photo_taken_at(moment):
