@@ -497,6 +497,13 @@ def test_recommendations_namings_and_filed_documents_read_back_with_a_token(
     review_base_year({"campaign": campaign, "people": people, "xingou": xingou}, "api")
     recommend_and_name(people, campaign, xingou)
 
+    samples = clients["town_office"].get(api(f"campaigns/{campaign.pk}/samples/")).json()
+    assert [sample["is_current"] for sample in samples] == [True]
+    assert samples[0]["ratio"] == "0.300"
+    assert xingou.code in [entry["village_code"] for entry in samples[0]["entries"]]
+    rules = clients["secretary"].get(api("sampling-rules/")).json()
+    assert rules and all(rule["target_ratio"] == "0.700" for rule in rules)
+
     lists = clients["city_office"].get(api("recommendation-lists/")).json()["results"]
     assert len(lists) == 1 and lists[0]["city_code"] == "429006"
     assert lists[0]["recommendations"][0]["village_code"] == xingou.code

@@ -6,6 +6,7 @@ from assessments.models import (
     Campaign,
     Sample,
     SampleEntry,
+    SamplingRule,
 )
 
 
@@ -139,3 +140,20 @@ class StandingSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     rates = RatesSerializer(help_text="辖区合计")
     towns = TownStandingSerializer(many=True)
+
+
+class SampleHistorySerializer(SampleSerializer):
+    is_current = serializers.BooleanField()
+    replaces = serializers.IntegerField(source="replaces_id", allow_null=True)
+
+    class Meta(SampleSerializer.Meta):
+        fields = [*SampleSerializer.Meta.fields, "is_current", "replaces"]
+
+
+class SamplingRuleSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = SamplingRule
+        fields = ["region", "region_code", "region_name", "ratio", "minimum_count", "target_ratio"]

@@ -6,7 +6,7 @@ capability; this module only gathers them for the router."""
 
 from api.views.assessments import AssessmentViewSet
 from api.views.audit import AuditEntryViewSet
-from api.views.campaigns import CampaignViewSet
+from api.views.campaigns import CampaignViewSet, SamplingRuleViewSet
 from api.views.inspections import BulletinViewSet, InspectionViewSet, RectificationOrderViewSet
 from api.views.places import RegionViewSet, VillageViewSet
 from api.views.standards import IncidentCategoryViewSet, StandardViewSet
@@ -26,6 +26,7 @@ __all__ = [
     "RecommendationViewSet",
     "RectificationOrderViewSet",
     "RegionViewSet",
+    "SamplingRuleViewSet",
     "StandardViewSet",
     "TitleViewSet",
     "VillageViewSet",

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -26,6 +26,7 @@ from assessments.models import (
     PassList,
     Sample,
     SampleEntry,
+    SamplingRule,
 )
 from assessments.selectors import (
     access_campaign_by_id,
@@ -36,6 +37,7 @@ from assessments.selectors import (
 )
 from pingan.errors import NotPermitted
 from pingan.pdf import render_pdf
+from villages.selectors import visible_regions
 
 
 def _with_samples(campaigns):
@@ -83,6 +85,27 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
             actor=request.user, town=town, standard=standard, **data
         )
         return self._done(campaign.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="该创建活动的全部抽查(含被重新抽取取代的)，每个村(社区)带统计用区划代码",
+        responses={200: s.SampleHistorySerializer(many=True), **REFUSALS},
+    )
+    @action(detail=True, methods=["get"])
+    def samples(self, request, pk):
+        campaign = access_campaign_by_id(request.user, pk)
+        history = (
+            Sample.objects.filter(campaign=campaign)
+            .order_by("drawn_at", "id")
+            .prefetch_related(
+                Prefetch(
+                    "entries",
+                    queryset=SampleEntry.objects.select_related("assessment__village").order_by(
+                        "position"
+                    ),
+                )
+            )
+        )
+        return Response(s.SampleHistorySerializer(history, many=True).data)
 
     def _act(self, request, pk, service, **arguments):
         campaign = access_campaign_by_id(request.user, pk)
@@ -183,3 +206,18 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
     @action(detail=True, methods=["post"], url_path="close-review")
     def close_review(self, request, pk):
         return self._act(request, pk, services.close_city_review)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="抽查比例、最少抽查数和复核合格率目标(按市、省设定)"),
+)
+class SamplingRuleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.SamplingRuleSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return (
+            SamplingRule.objects.filter(region__in=visible_regions(self.request.user))
+            .select_related("region")
+            .order_by("region__path")
+        )
