@@ -443,7 +443,8 @@ def _finish(job_id, target, reason, **fields):
 
 def process_sheet_import(*, job_id):
     """The background step: check a waiting sheet, reporting progress as rows are read; or
-    import a confirmed one in one transaction. Runs as the requester, under today's rules."""
+    import a confirmed one, its rows, its audit entry and its state in one transaction. Runs
+    as the requester, under today's rules."""
     job = SheetImport.objects.select_related("requested_by", "campaign").get(pk=job_id)
     applying = job.status == SheetImport.Status.APPLYING
 
@@ -452,14 +453,41 @@ def process_sheet_import(*, job_id):
             SheetImport.objects.filter(pk=job.pk).update(done=done, total=total)
 
     try:
-        outcome = _run_import(job, dry_run=not applying, progress=None if applying else progress)
+        if not applying:
+            outcome = _run_import(job, dry_run=True, progress=progress)
+            return _finish(
+                job.pk,
+                SheetImport.Status.CHECKED,
+                f"校验通过 {outcome.applied} 行",
+                applied=outcome.applied,
+                notes=outcome.notes,
+                done=job.total,
+            )
+        with transaction.atomic():
+            outcome = _run_import(job, dry_run=False)
+            record(
+                action=f"import.{job.kind}",
+                actor=job.requested_by,
+                target=job.campaign,
+                after={"file": job.file_name, "rows": outcome.applied},
+            )
+            imported = _finish(
+                job.pk,
+                SheetImport.Status.APPLIED,
+                f"已导入 {outcome.applied} 行",
+                applied=outcome.applied,
+                notes=outcome.notes,
+                finished_at=timezone.now(),
+            )
+        discard_staged(job.staged_token)
+        return imported
     except SheetRefused as refused:
         if applying:
             discard_staged(job.staged_token)
         return _finish(
             job.pk,
             SheetImport.Status.REFUSED,
-            "校验未通过" if not applying else "导入时被拒绝，未导入任何一行",
+            "导入时被拒绝，未导入任何一行" if applying else "校验未通过",
             problems=refused.problems,
             finished_at=timezone.now(),
         )
@@ -471,30 +499,6 @@ def process_sheet_import(*, job_id):
             finished_at=timezone.now(),
         )
         raise
-    if not applying:
-        return _finish(
-            job.pk,
-            SheetImport.Status.CHECKED,
-            f"校验通过 {outcome.applied} 行",
-            applied=outcome.applied,
-            notes=outcome.notes,
-            done=job.total,
-        )
-    discard_staged(job.staged_token)
-    record(
-        action=f"import.{job.kind}",
-        actor=job.requested_by,
-        target=job.campaign,
-        after={"file": job.file_name, "rows": outcome.applied},
-    )
-    return _finish(
-        job.pk,
-        SheetImport.Status.APPLIED,
-        f"已导入 {outcome.applied} 行",
-        applied=outcome.applied,
-        notes=outcome.notes,
-        finished_at=timezone.now(),
-    )
 
 
 @task()
