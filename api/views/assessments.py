@@ -66,6 +66,12 @@ class AssessmentViewSet(ScopedViewSet):
         self.kwargs["pk"] = pk
         return Response(s.AssessmentDetailSerializer(self.get_object()).data)
 
+    def _act(self, request, pk, service, **arguments):
+        """As CampaignViewSet._act: reach the assessment, call the service, answer it."""
+        assessment = access_assessment_by_id(request.user, pk)
+        service(actor=request.user, assessment_id=assessment.pk, **arguments)
+        return self._done(assessment.pk)
+
     @extend_schema(
         summary="保存一项自评答案(村(社区)书记)；只保留该条目类型对应的字段",
         request=s.AnswerInput,
@@ -118,9 +124,7 @@ class AssessmentViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk):
-        assessment = access_assessment_by_id(request.user, pk)
-        services.submit_assessment(actor=request.user, assessment_id=assessment.pk)
-        return self._done(assessment.pk)
+        return self._act(request, pk, services.submit_assessment)
 
     @extend_schema(
         summary="退回修改(镇平安办)：逐条目写明退回意见(条目编号 → 意见)，或写整体意见",
@@ -130,9 +134,7 @@ class AssessmentViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_changes(self, request, pk):
         data = valid_data(s.ReturnInput, request)
-        assessment = access_assessment_by_id(request.user, pk)
-        services.return_assessment(actor=request.user, assessment_id=assessment.pk, **data)
-        return self._done(assessment.pk)
+        return self._act(request, pk, services.return_assessment, **data)
 
     @extend_schema(
         summary="延长一个村(社区)的自评截止日期(镇平安办)，须说明原因",
@@ -142,9 +144,7 @@ class AssessmentViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def extend(self, request, pk):
         data = valid_data(s.ExtendInput, request)
-        assessment = access_assessment_by_id(request.user, pk)
-        services.extend_deadline(actor=request.user, assessment_id=assessment.pk, **data)
-        return self._done(assessment.pk)
+        return self._act(request, pk, services.extend_deadline, **data)
 
     @extend_schema(
         summary="记录考核意见：镇级考核(镇平安办)或市级复核(市委平安办)，全部保存或全部不保存",
@@ -170,9 +170,7 @@ class AssessmentViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path="conclude-town")
     def conclude_town(self, request, pk):
-        assessment = access_assessment_by_id(request.user, pk)
-        services.conclude_town_assessment(actor=request.user, assessment_id=assessment.pk)
-        return self._done(assessment.pk)
+        return self._act(request, pk, services.conclude_town_assessment)
 
     @extend_schema(
         summary="得出市级复核结论(市委平安办)；不合格即取消年度结果",
@@ -181,9 +179,7 @@ class AssessmentViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path="conclude-city")
     def conclude_city(self, request, pk):
-        assessment = access_assessment_by_id(request.user, pk)
-        services.conclude_city_review(actor=request.user, assessment_id=assessment.pk)
-        return self._done(assessment.pk)
+        return self._act(request, pk, services.conclude_city_review)
 
     @extend_schema(
         summary="为复核合格的村(社区)准备示范村推荐考评(镇平安办)",
