@@ -3,6 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -19,6 +20,11 @@ def _status_of(error):
 
 
 def handle_exception(error, context):
+    # A refusal is JSON with its Chinese message even to a client that asked for a file.
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
     if isinstance(error, ApplicationError):
         code, name = _status_of(error)
         body = {"detail": error.message, "code": name}

@@ -20,6 +20,7 @@ router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("bulletins", views.BulletinViewSet, basename="bulletin")
 router.register("recommendation-lists", views.RecommendationViewSet, basename="recommendation")
 router.register("namings", views.NamingViewSet, basename="naming")
+router.register("documents", views.OfficialDocumentViewSet, basename="document")
 router.register("audit", views.AuditEntryViewSet, basename="audit")
 
 app_name = "api"

@@ -7,11 +7,14 @@ pingan-demo-2023). Standard library only: any case or 综治中心 system can do
 
 The town office creates and opens a campaign for the year after its latest one; every
 secretary answers every criterion (the camera count with a document as evidence) and submits;
-the town records its findings and concludes; the leading group approves; the town files the
-pass list; the city draws its sample and re-reviews it; the town prepares one passer as a
-demonstration candidate, the city re-reviews and recommends it; the city closes the review
-(yearly titles) and the province names the candidate. The script ends by listing the titles
-of the year and fails if they are not the expected ones.
+the town records its findings and concludes, after giving the first village more time and
+sending its cameras back once with a reason; the leading group approves; the town files the
+pass list and reads it back; the city draws its sample and re-reviews it; the town inspects a
+laggard, orders a rectification, accepts the report and names the laggard in a bulletin; the
+town prepares one passer as a demonstration candidate, the city re-reviews and recommends it;
+the city closes the review (yearly titles) and the province names the candidate. Every
+printed document is fetched as a PDF (`Accept: application/pdf`). The script ends by listing
+the titles of the year and the three rates, and fails if they are not the expected ones.
 """
 
 import argparse
@@ -55,6 +58,20 @@ class Client:
 
     def get(self, path):
         return self.call("GET", path)
+
+    def pdf(self, url):
+        """A printed document: a resource's detail asked for as PDF, or its `pdf` link."""
+        headers = {"Accept": "application/pdf", "Authorization": f"Token {self.token}"}
+        if not url.startswith("http"):
+            url = self.base + url
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
+                content = response.read()
+        except urllib.error.HTTPError as error:
+            raise ApiError(f"GET {url}: {error.code} {error.read().decode()}") from None
+        if response.headers["Content-Type"] != "application/pdf" or not content.startswith(b"%PDF"):
+            raise ApiError(f"GET {url}: 不是 PDF 文件")
+        return content
 
     def post(self, path, body=None):
         return self.call("POST", path, body if body is not None else {})
@@ -156,12 +173,28 @@ def play(base, password, short_of_cameras):
     campaign = town.post(f"campaigns/{campaign['id']}/open/")
     print(f"{year}年度创建活动已启动：{campaign['town_name']}")
 
+    cameras_criterion = next(c for c in safe_village["criteria"] if c["kind"] == "threshold")
     assessments = town.every(f"assessments/?campaign={campaign['id']}")
-    for assessment in assessments:
+    for position, assessment in enumerate(assessments):
         village = town.get(f"villages/{assessment['village']}/")
         secretary = person(f"secretary_{village['code'][-3:]}")
         cameras = 4 if village["name"] in short_of_cameras else 6
+        if position == 0:
+            town.post(
+                f"assessments/{assessment['id']}/extend/",
+                {"due_date": f"{year}-07-15", "reason": "村“两委”换届，延长半个月"},
+            )
         fill(secretary, assessment["id"], safe_village["criteria"], cameras)
+        if position == 0:
+            returned = town.post(
+                f"assessments/{assessment['id']}/return/",
+                {"comments": {str(cameras_criterion["id"]): "请补充探头接入综治中心的截图"}},
+            )
+            reasons = [e for e in returned["events"] if e["comments"]][-1]["comments"]
+            print(f"  {village['name']}：延期至{year}年7月15日；退回：{reasons[0]['text']}")
+            body = {"criterion_id": cameras_criterion["id"], "value": cameras}
+            secretary.post(f"assessments/{assessment['id']}/answers/", body)
+            secretary.post(f"assessments/{assessment['id']}/submit/")
         town.post(
             f"assessments/{assessment['id']}/findings/",
             {"stage": "town", "findings": agreeing(safe_village["criteria"])},
@@ -181,7 +214,15 @@ def play(base, password, short_of_cameras):
         {"document_number": f"汪发〔{year}〕12号", "issued_on": f"{year}-08-10"},
     )
     campaign = town.post(f"campaigns/{campaign['id']}/file/")
-    print(f"达标名单已报备：{campaign['status']}")
+    pass_list = city.get(f"campaigns/{campaign['id']}/pass-list/")
+    listed = [entry["village_name"] for entry in pass_list["entries"]]
+    expected_passers = [
+        a["village_name"] for a in assessments if a["village_name"] not in short_of_cameras
+    ]
+    if not pass_list["filed"] or sorted(listed) != sorted(expected_passers):
+        raise ApiError(f"达标名单与预期不符：{listed}")
+    city.pdf(pass_list["pdf"])
+    print(f"达标名单已报备：{pass_list['document_number']}，{len(listed)} 个")
 
     campaign = city.post(
         f"campaigns/{campaign['id']}/sample/",
@@ -195,6 +236,47 @@ def play(base, password, short_of_cameras):
             {"stage": "city", "findings": agreeing(safe_village["criteria"])},
         )
         city.post(f"assessments/{entry['assessment']}/conclude-city/")
+
+    for laggard in (a for a in assessments if a["village_name"] in short_of_cameras):
+        inspection = town.post(
+            "inspections/",
+            {
+                "village_id": laggard["village"],
+                "inspected_on": f"{year}-09-01",
+                "inspectors": "镇平安办 张三、李四",
+                "findings": [
+                    {
+                        "criterion_id": cameras_criterion["id"],
+                        "met": False,
+                        "comment": "高清探头不足5个",
+                        "deadline": f"{year}-09-30",
+                    }
+                ],
+            },
+        )
+        order = inspection["findings"][0]["order"]
+        secretary = person(f"secretary_{laggard['village_code'][-3:]}")
+        secretary.pdf(f"rectification-orders/{order}/")
+        secretary.post(f"rectification-orders/{order}/report/", {"report": "已加装至6个高清探头"})
+        accepted = town.post(f"rectification-orders/{order}/accept/", {"comment": "经查属实"})
+        print(f"  抽查{laggard['village_name']}：限期整改{accepted['status']}")
+    if short_of_cameras:
+        bulletin = town.post(
+            "bulletins/",
+            {
+                "town_id": wangchang["id"],
+                "document_number": f"汪发〔{year}〕20号",
+                "title": "关于平安村(社区)创建工作滞后村(社区)的通报",
+                "body": "各村(社区)党组织：\n抽查发现下列村(社区)技防设施不达标，现予通报。",
+                "issuer": "中共汪场镇委员会",
+                "issued_on": f"{year}-09-05",
+                "village_ids": [
+                    a["village"] for a in assessments if a["village_name"] in short_of_cameras
+                ],
+            },
+        )
+        town.pdf(f"bulletins/{bulletin['id']}/")
+        print(f"重点通报已印发：{bulletin['document_number']}")
 
     candidate = sampled[0]
     candidacy = town.post(f"assessments/{candidate['assessment']}/candidacy/")
@@ -218,6 +300,7 @@ def play(base, password, short_of_cameras):
             "picks": [{"assessment_id": candidacy["id"], "justification": "各项指标全部达标"}],
         },
     )
+    city.pdf(f"recommendation-lists/{recommended['id']}/")
     city.post(f"campaigns/{campaign['id']}/close-review/")
 
     hubei = next(r for r in province.every("regions/?level=province") if r["code"] == "42")
@@ -238,9 +321,12 @@ def play(base, password, short_of_cameras):
         },
     )
 
-    titles = town.every(f"titles/?year={year}&town={wangchang['id']}")
+    titles = town.every(f"titles/?year={year}&town={wangchang['code']}")
     yearly = sorted(t["village_name"] for t in titles if t["kind"] == "safe_village")
     named = [t["village_name"] for t in titles if t["kind"] == "demonstration"]
+    for title in titles:
+        if title["kind"] == "demonstration":
+            town.pdf(f"titles/{title['id']}/")
     print(f"{year}年度平安村(社区) {len(yearly)} 个：" + "、".join(yearly))
     print(f"{year}—{year + 1}年度平安湖北建设示范村(社区)：" + "、".join(named))
     expected = sorted(

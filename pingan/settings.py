@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PinganSchema",
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -286,5 +286,6 @@ SPECTACULAR_SETTINGS = {
             ("assessments", "Incident", "status"),
             ("assessments", "RectificationOrder", "status"),
         )
-    },
+    }
+    | {"OfficialDocumentKindEnum": "assessments.models.OfficialDocument.KIND_CHOICES"},
 }

@@ -1,10 +1,12 @@
 """The HTTP API: tokens, the same scope as the pages, and every write for every role."""
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from api.tokens import issue_token
@@ -16,15 +18,18 @@ from assessments.models import (
     CampaignEvent,
     Finding,
     Incident,
+    OfficialDocument,
     RecommendationList,
     Title,
     TitleEvent,
 )
 from assessments.selectors import criteria_of
+from pingan.responses import XLSX
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import (
     answer_everything,
+    inspect_short,
     new_campaign,
     recommend_and_name,
     review_base_year,
@@ -206,7 +211,19 @@ def test_the_whole_year_through_the_api_each_write_refused_to_every_other_role(
     assert approved["status"] == "approved"
     body = {"document_number": "汪发〔2024〕12号", "issued_on": "2024-08-10"}
     write(clients, "town_office", f"campaigns/{campaign.pk}/pass-list/", body)
+    pass_list = api(f"campaigns/{campaign.pk}/pass-list/")
+    draft = clients["town_leading_group"].get(pass_list).json()
+    assert draft["filed"] is False and len(draft["entries"]) == 17
+    for role in ("secretary", "city_office"):
+        assert clients[role].get(pass_list).status_code in (403, 404), role
+        assert clients[role].get(pass_list + "pdf/").status_code in (403, 404), role
     assert write(clients, "town_office", f"campaigns/{campaign.pk}/file/")["status"] == "filed"
+    filed = clients["secretary"].get(pass_list).json()
+    assert filed["filed"] is True and filed["document_number"] == "汪发〔2024〕12号"
+    assert [entry["village_code"] for entry in filed["entries"]] == sorted(
+        entry["village_code"] for entry in draft["entries"]
+    )
+    assert xingou.code in [entry["village_code"] for entry in filed["entries"]]
 
     body = {"ratio": "0.3", "minimum_count": 3, "seed": "api", "forced": {xingou.code: "重点"}}
     drawn = write(clients, "city_office", f"campaigns/{campaign.pk}/sample/", body)
@@ -228,8 +245,18 @@ def test_the_whole_year_through_the_api_each_write_refused_to_every_other_role(
     reviewed = write(clients, "city_office", f"assessments/{own.pk}/conclude-city/")
     assert reviewed["city_passed"] is True
 
+    candidacies = api(f"campaigns/{campaign.pk}/candidacies/")
+    waiting = clients["town_office"].get(candidacies).json()
+    assert {row["village_code"]: row["candidacy"] for row in waiting}[xingou.code] is None
     candidacy = write(clients, "town_office", f"assessments/{own.pk}/candidacy/", expected=201)
     assert candidacy["kind"] == "demonstration"
+    listed = clients["city_office"].get(api("assessments/?kind=demonstration")).json()
+    assert [a["id"] for a in listed["results"]] == [candidacy["id"]]
+    row = next(r for r in clients["town_office"].get(candidacies).json() if r["candidacy"])
+    assert (
+        row["village_code"] == xingou.code
+        and row["waiting_for"] == "镇平安办尚未提交示范村推荐考评"
+    )
     for criterion in judged(demonstration):
         body = {"criterion_id": criterion.pk, "veto_occurred": False, "met": True}
         write(clients, "town_office", f"assessments/{candidacy['id']}/answers/", body)
@@ -580,3 +607,125 @@ def test_inspections_orders_and_bulletins_through_the_api(campaign, clients, xin
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     write(clients, "secretary", path + "report/", {"report": "已加装至6个"})
     assert write(clients, "town_office", path + "accept/", {})["status"] == "accepted"
+
+
+def pdf_bytes(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.startswith(b"%PDF")
+    return content
+
+
+def test_documents_and_workbooks_reach_a_token_as_the_page_serves_them(
+    campaign, clients, people, xingou, wangchang
+):
+    review_base_year({"campaign": campaign, "people": people, "xingou": xingou}, "docs")
+    title = recommend_and_name(people, campaign, xingou)
+    cameras = next(c for c in judged(campaign.standard) if c.key == "technical-prevention.cameras")
+    order = inspect_short(people["town_office"], xingou, cameras).findings.get().rectification_order
+    summary = services.draft_document(
+        actor=people["town_office"], kind="annual_summary", region_id=wangchang.pk, year=2024
+    )
+    yearly = campaign.assessments.get(village=xingou, kind="yearly")
+    as_pdf = {"HTTP_ACCEPT": "application/pdf"}
+    secretary, town = clients["secretary"], clients["town_office"]
+
+    # The detail asked for as a PDF is the document its link serves, byte for byte for a
+    # stored one.
+    for client, path, link in [
+        (secretary, f"titles/{title.pk}/", "certificate"),
+        (secretary, f"rectification-orders/{order.pk}/", "notice"),
+        (secretary, f"assessments/{yearly.pk}/", "report"),
+        (
+            clients["city_office"],
+            f"recommendation-lists/{RecommendationList.objects.get().pk}/",
+            "pdf",
+        ),
+        (town, f"documents/{summary.pk}/", "pdf"),
+    ]:
+        representation = client.get(api(path)).json()
+        negotiated = pdf_bytes(client.get(api(path), **as_pdf))
+        linked = pdf_bytes(client.get(representation[link]))
+        assert len(negotiated) > 1000 and linked[:8] == negotiated[:8], path
+    recommendation = RecommendationList.objects.get()
+    with recommendation.pdf.open("rb") as kept:
+        assert (
+            pdf_bytes(
+                clients["city_office"].get(
+                    api(f"recommendation-lists/{recommendation.pk}/"), **as_pdf
+                )
+            )
+            == kept.read()
+        )
+
+    # Refusals stay JSON with their Chinese message, whatever was asked for.
+    refused = clients["town_leading_group"].get(api(f"documents/{summary.pk}/"), **as_pdf)
+    assert refused.status_code == 404 and refused.json()["detail"]
+    assert secretary.get(api("titles/"), **as_pdf).status_code == 406
+    revoked = write(
+        clients,
+        "province_office",
+        f"titles/{title.pk}/review/",
+        {"keep": False, "reason": "复核不合格"},
+    )
+    assert revoked["status"] == "revoked"
+    refused = secretary.get(api(f"titles/{title.pk}/"), **as_pdf)
+    assert refused.status_code == 409 and "已撤销" in refused.json()["detail"]
+
+    # The workbooks of the pages, with the pages' permission.
+    workbooks = [
+        (town, f"campaigns/{campaign.pk}/exports/assessments/", 18),
+        (town, f"campaigns/{campaign.pk}/exports/sample/", None),
+        (secretary, f"campaigns/{campaign.pk}/pass-list/xlsx/", None),
+        (clients["city_office"], f"recommendation-lists/{recommendation.pk}/xlsx/", None),
+        (town, "titles/xlsx/", None),
+        (town, "incidents/xlsx/", 1),
+        (town, "rectification-orders/xlsx/", None),
+        (town, "villages/xlsx/", 18),
+    ]
+    for client, path, rows in workbooks:
+        response = client.get(api(path))
+        assert response.status_code == 200, (path, response.content[:200])
+        assert response["Content-Type"] == XLSX
+        sheet = load_workbook(BytesIO(response.content)).active
+        if rows:
+            assert sheet.max_row == rows, path
+        else:
+            assert sheet.max_row >= 2, path
+    assert secretary.get(api(f"recommendation-lists/{recommendation.pk}/xlsx/")).status_code == 404
+    assert clients["secretary"].get(api(f"campaigns/{campaign.pk}/sample/pdf/")).status_code in (
+        403,
+        404,
+    )
+    pdf_bytes(clients["city_office"].get(api(f"campaigns/{campaign.pk}/sample/pdf/")))
+
+
+def test_an_office_drafts_edits_and_issues_its_document_through_the_api(
+    campaign, clients, wangchang
+):
+    draft = {"kind": "annual_summary", "region_id": wangchang.pk, "year": campaign.year}
+    for role in ("secretary", "city_office"):
+        assert clients[role].post(api("documents/"), draft, format="json").status_code == 403
+    assert not OfficialDocument.objects.exists()
+    document = clients["town_office"].post(api("documents/"), draft, format="json").json()
+    assert document["status"] == "draft" and document["region_code"] == wangchang.code
+    assert clients["city_office"].get(api(f"documents/{document['id']}/")).status_code == 404
+
+    path = f"documents/{document['id']}/"
+    text = {
+        "title": document["title"],
+        "body": document["body"],
+        "issuer": document["issuer"],
+        "document_number": "汪发〔2025〕1号",
+        "issued_on": "2025-01-20",
+    }
+    saved = write(clients, "town_office", path + "save/", text)
+    assert saved["document_number"] == "汪发〔2025〕1号"
+    issued = write(clients, "town_office", path + "issue/")
+    assert issued["status"] == "issued"
+    again = clients["town_office"].post(api(path + "save/"), text, format="json")
+    assert again.status_code == 409 and "已印发" in again.json()["detail"]
+    printed = pdf_bytes(clients["secretary"].get(api(path), HTTP_ACCEPT="application/pdf"))
+    with OfficialDocument.objects.get().pdf.open("rb") as kept:
+        assert printed == kept.read()

@@ -4,14 +4,15 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
-from assessments.models import Title
+from assessments.models import AssessmentEvent, Bulletin, RectificationOrder, Title
 
 
 def test_the_example_script_plays_a_year_and_ends_with_the_expected_titles(
-    transactional_db, live_server
+    transactional_db, live_server, client
 ):
     with override_settings(DEBUG=True):
         call_command("seed_demo", verbosity=0)
@@ -32,3 +33,18 @@ def test_the_example_script_plays_a_year_and_ends_with_the_expected_titles(
     assert run.stdout.splitlines()[-1].startswith(
         "达标率 0.9412，复核合格率 1.0000，称号保有率 0.9412"
     )
+    assert "退回：请补充探头接入综治中心的截图" in run.stdout
+    assert "抽查新沟村：限期整改accepted" in run.stdout
+    assert "重点通报已印发：汪发〔2025〕20号" in run.stdout
+
+    # The rates the API gave are the ones the city's page shows.
+    client.force_login(get_user_model().objects.get(username="city"))
+    total = client.get("/city/?year=2025").context["total"]
+    assert run.stdout.splitlines()[-1].startswith(
+        f"达标率 {total.pass_rate.value:.4f}，复核合格率 {total.review_pass_rate.value:.4f}，"
+        f"称号保有率 {total.holding_rate.value:.4f}"
+    )
+    assert Bulletin.objects.get().villages.get().name == "新沟村"
+    assert RectificationOrder.objects.get().status == "accepted"
+    returned = AssessmentEvent.objects.get(action="returned", assessment__campaign__year=2025)
+    assert returned.comments.get().text == "请补充探头接入综治中心的截图"

@@ -4,6 +4,7 @@ and database transaction, so the year is built once for the module and each case
 are undone; the example client (test_api_example) plays the API over a live server."""
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -87,3 +88,18 @@ def test_the_api_keeps_to_its_schema_for_each_role(operation, tokens):
             call_as(tokens[role], case)
 
     every_role_calls()
+
+
+def test_every_operation_and_every_refusal_is_described_in_chinese(db):
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    for path, item in published_schema()["paths"].items():
+        for method, operation in item.items():
+            assert chinese.search(operation.get("summary", "")), (method, path)
+            refusals = {code for code in operation["responses"] if code.startswith("4")}
+            assert {"400", "403"} <= refusals, (method, path)
+            if "{" in path:
+                assert "404" in refusals, (method, path)
+            for code in refusals:
+                answer = operation["responses"][code]
+                assert chinese.search(answer["description"]), (method, path, code)
+                assert list(answer["content"]) == ["application/json"], (method, path, code)

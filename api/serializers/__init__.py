@@ -22,7 +22,10 @@ from api.serializers.audit import AuditEntrySerializer
 from api.serializers.campaigns import (
     CampaignInput,
     CampaignSerializer,
+    CandidacySerializer,
+    PassListEntrySerializer,
     PassListInput,
+    PassListSerializer,
     RateSerializer,
     RatesSerializer,
     SampleEntrySerializer,
@@ -53,6 +56,11 @@ from api.serializers.inspections import (
     ReportInput,
 )
 from api.serializers.places import RegionSerializer, VillageSerializer
+from api.serializers.prepared_files import (
+    DocumentDraftInput,
+    DocumentTextInput,
+    OfficialDocumentSerializer,
+)
 from api.serializers.standards import (
     CriterionSerializer,
     IncidentCategorySerializer,
@@ -85,7 +93,10 @@ __all__ = [
     "BulletinSerializer",
     "CampaignInput",
     "CampaignSerializer",
+    "CandidacySerializer",
     "CriterionSerializer",
+    "DocumentDraftInput",
+    "DocumentTextInput",
     "ErrorSerializer",
     "EventSerializer",
     "EvidenceInput",
@@ -105,7 +116,10 @@ __all__ = [
     "NamingInput",
     "NamingPick",
     "NamingResultSerializer",
+    "OfficialDocumentSerializer",
+    "PassListEntrySerializer",
     "PassListInput",
+    "PassListSerializer",
     "PlanInput",
     "RateSerializer",
     "RatesSerializer",

@@ -100,6 +100,9 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     answers = AnswerSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
     events = AssessmentEventSerializer(many=True, read_only=True)
+    report = serializers.HyperlinkedIdentityField(
+        view_name="api:assessment-report", help_text="考评报告(PDF)"
+    )
 
     class Meta(AssessmentSerializer.Meta):
         fields = [
@@ -109,6 +112,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "answers",
             "findings",
             "events",
+            "report",
         ]
 
 

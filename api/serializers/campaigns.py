@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from assessments.models import (
     Campaign,
+    PassList,
+    PassListEntry,
     Sample,
     SampleEntry,
     SamplingRule,
@@ -92,6 +94,71 @@ class PassListInput(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
     body = serializers.CharField(required=False)
     issuer = serializers.CharField(required=False, max_length=100)
+
+
+class PassListEntrySerializer(serializers.ModelSerializer):
+    village_code = serializers.CharField(source="village.code", read_only=True)
+
+    class Meta:
+        model = PassListEntry
+        fields = ["position", "village", "village_code", "village_name", "village_kind"]
+
+
+class PassListSerializer(serializers.ModelSerializer):
+    filed = serializers.SerializerMethodField(help_text="已报市委平安办备案")
+    entries = PassListEntrySerializer(
+        many=True,
+        source="readable_entries",
+        help_text="名单：已报备的为报备时的名单；草稿为按今日考评结论应列入的村(社区)",
+    )
+    pdf = serializers.HyperlinkedIdentityField(
+        view_name="api:campaign-pass-list-pdf",
+        lookup_field="campaign_id",
+        lookup_url_kwarg="pk",
+        help_text="通报(PDF)",
+    )
+    xlsx = serializers.HyperlinkedIdentityField(
+        view_name="api:campaign-pass-list-xlsx",
+        lookup_field="campaign_id",
+        lookup_url_kwarg="pk",
+        help_text="名单(Excel)",
+    )
+
+    class Meta:
+        model = PassList
+        fields = [
+            "campaign",
+            "filed",
+            "document_number",
+            "title",
+            "body",
+            "issuer",
+            "issued_on",
+            "updated_at",
+            "entries",
+            "pdf",
+            "xlsx",
+        ]
+
+    def get_filed(self, pass_list) -> bool:
+        return bool(pass_list.pdf)
+
+
+class CandidacySerializer(serializers.Serializer):
+    village = serializers.IntegerField(source="yearly.village_id")
+    village_code = serializers.CharField(source="yearly.village.code")
+    village_name = serializers.CharField(source="yearly.village.name")
+    yearly_assessment = serializers.IntegerField(
+        source="yearly.pk", help_text="通过市级复核的年度考评"
+    )
+    candidacy = serializers.IntegerField(
+        source="candidacy.pk", allow_null=True, help_text="示范村推荐考评；镇平安办尚未准备时为空"
+    )
+    candidacy_status = serializers.CharField(source="candidacy.status", allow_null=True)
+    city_passed = serializers.BooleanField(source="candidacy.city_passed", allow_null=True)
+    waiting_for = serializers.CharField(
+        allow_null=True, help_text="尚待办理的环节；已复核完毕时为空"
+    )
 
 
 class SampleInput(serializers.Serializer):

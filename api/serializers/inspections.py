@@ -10,6 +10,9 @@ from assessments.models import (
 
 class RectificationOrderSerializer(serializers.ModelSerializer):
     village_code = serializers.CharField(source="village.code", read_only=True)
+    notice = serializers.HyperlinkedIdentityField(
+        view_name="api:order-notice", help_text="限期整改通知书(PDF)"
+    )
 
     class Meta:
         model = RectificationOrder
@@ -24,6 +27,7 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
             "reported_at",
             "closed_at",
             "created_at",
+            "notice",
         ]
 
 

@@ -20,6 +20,9 @@ class TitleSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     village_code = serializers.CharField(source="village.code", read_only=True)
     events = TitleEventSerializer(many=True, read_only=True)
+    certificate = serializers.HyperlinkedIdentityField(
+        view_name="api:title-certificate", help_text="荣誉证书(PDF)；已撤销的称号不出具证书"
+    )
 
     class Meta:
         model = Title
@@ -38,6 +41,7 @@ class TitleSerializer(serializers.ModelSerializer):
             "certificate_date",
             "issuer",
             "events",
+            "certificate",
         ]
 
 

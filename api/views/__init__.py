@@ -9,6 +9,7 @@ from api.views.audit import AuditEntryViewSet
 from api.views.campaigns import CampaignViewSet, SamplingRuleViewSet
 from api.views.inspections import BulletinViewSet, InspectionViewSet, RectificationOrderViewSet
 from api.views.places import RegionViewSet, VillageViewSet
+from api.views.prepared_files import OfficialDocumentViewSet
 from api.views.standards import IncidentCategoryViewSet, StandardViewSet
 from api.views.titles import IncidentViewSet, NamingViewSet, RecommendationViewSet, TitleViewSet
 from api.views.tokens import ObtainToken
@@ -23,6 +24,7 @@ __all__ = [
     "InspectionViewSet",
     "NamingViewSet",
     "ObtainToken",
+    "OfficialDocumentViewSet",
     "RecommendationViewSet",
     "RectificationOrderViewSet",
     "RegionViewSet",

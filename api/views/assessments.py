@@ -7,15 +7,19 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api import serializers as s
+from api.documents import PDF_ANSWER, Printable
+from api.schema import JSON
 from api.views.common import (
     REFUSALS,
     STATUS,
     TOWN,
     YEAR,
     ScopedViewSet,
+    page_file,
     query_int,
     region_param,
     valid_data,
+    village_param,
 )
 from assessments import services
 from assessments.models import (
@@ -26,15 +30,29 @@ from assessments.selectors import (
     visible_assessments,
     with_year_titles,
 )
+from assessments.views import campaigns as campaign_pages
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="考评(含结论与原因)",
-        parameters=[YEAR, TOWN, STATUS, OpenApiParameter("campaign", int)],
-    )
+        parameters=[
+            YEAR,
+            TOWN,
+            STATUS,
+            OpenApiParameter("campaign", int),
+            OpenApiParameter(
+                "kind", str, description="yearly 年度考评；demonstration 示范村推荐考评"
+            ),
+            OpenApiParameter("village", str, description="村(社区)的统计用区划代码，也接受其编号"),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="一份考评；请求头 Accept: application/pdf 时答以考评报告(PDF)",
+        responses={(200, JSON): s.AssessmentDetailSerializer, **PDF_ANSWER, **REFUSALS},
+    ),
 )
-class AssessmentViewSet(ScopedViewSet):
+class AssessmentViewSet(Printable, ScopedViewSet):
     def get_serializer_class(self):
         return s.AssessmentSerializer if self.action == "list" else s.AssessmentDetailSerializer
 
@@ -52,6 +70,10 @@ class AssessmentViewSet(ScopedViewSet):
             assessments = assessments.filter(campaign_id=campaign)
         if assessment_status := self.request.query_params.get("status"):
             assessments = assessments.filter(status=assessment_status)
+        if kind := self.request.query_params.get("kind"):
+            assessments = assessments.filter(kind=kind)
+        if (village := village_param(self.request, "village")) is not None:
+            assessments = assessments.filter(village_id=village)
         return assessments
 
     def get_object(self):
@@ -64,7 +86,16 @@ class AssessmentViewSet(ScopedViewSet):
 
     def _done(self, pk):
         self.kwargs["pk"] = pk
-        return Response(s.AssessmentDetailSerializer(self.get_object()).data)
+        return Response(
+            s.AssessmentDetailSerializer(
+                self.get_object(), context=self.get_serializer_context()
+            ).data
+        )
+
+    printed_by = "report"
+    report = page_file(
+        "report", "考评报告(PDF)", campaign_pages.assessment_report_pdf, "assessment_id"
+    )
 
     def _act(self, request, pk, service, **arguments):
         """As CampaignViewSet._act: reach the assessment, call the service, answer it."""

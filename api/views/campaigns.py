@@ -1,29 +1,28 @@
 """Campaigns and the steps of the town and the city on them."""
 
+from types import SimpleNamespace
+
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.documents import stored_pdf
 from api.views.common import (
     REFUSALS,
     STATUS,
     TOWN,
     YEAR,
     ScopedViewSet,
+    page_file,
     query_int,
     region_param,
     valid_data,
 )
 from assessments import services
-from assessments.documents import pass_list_document
+from assessments.exports import CAMPAIGN_EXPORTS
 from assessments.models import (
-    PassList,
     Sample,
     SampleEntry,
     SamplingRule,
@@ -32,11 +31,12 @@ from assessments.selectors import (
     access_campaign_by_id,
     access_region_by_id,
     access_standard_by_id,
-    pass_list_entries,
+    candidacies_of,
+    candidacy_waits_for,
+    readable_pass_list,
     visible_campaigns,
 )
-from pingan.errors import NotPermitted
-from pingan.pdf import render_pdf
+from assessments.views import city_review, sheets, town_review
 from villages.selectors import visible_regions
 
 
@@ -50,7 +50,10 @@ def _with_samples(campaigns):
     return campaigns.prefetch_related(Prefetch("samples", queryset=current))
 
 
-@extend_schema_view(list=extend_schema(summary="创建活动", parameters=[YEAR, TOWN, STATUS]))
+@extend_schema_view(
+    list=extend_schema(summary="创建活动", parameters=[YEAR, TOWN, STATUS]),
+    retrieve=extend_schema(summary="一个创建活动(含当前抽查)"),
+)
 class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
     serializer_class = s.CampaignSerializer
 
@@ -107,6 +110,21 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
         )
         return Response(s.SampleHistorySerializer(history, many=True).data)
 
+    @extend_schema(
+        summary="示范村推荐：通过市级复核的每个村(社区)及其示范村推荐考评、尚待办理的环节",
+        responses={200: s.CandidacySerializer(many=True), **REFUSALS},
+    )
+    @action(detail=True, methods=["get"])
+    def candidacies(self, request, pk):
+        campaign = access_campaign_by_id(request.user, pk)
+        rows = [
+            SimpleNamespace(
+                yearly=yearly, candidacy=candidacy, waiting_for=candidacy_waits_for(candidacy)
+            )
+            for yearly, candidacy in candidacies_of(campaign)
+        ]
+        return Response(s.CandidacySerializer(rows, many=True).data)
+
     def _act(self, request, pk, service, **arguments):
         campaign = access_campaign_by_id(request.user, pk)
         service(actor=request.user, campaign_id=campaign.pk, **arguments)
@@ -144,41 +162,56 @@ class CampaignViewSet(ScopedViewSet, mixins.CreateModelMixin):
         )
 
     @extend_schema(
+        methods=["GET"],
+        summary="达标名单通报及名单(已报备的为报备时的文字和名单；草稿仅镇平安办和镇领导小组可取)",
+        responses={200: s.PassListSerializer, **REFUSALS},
+    )
+    @extend_schema(
+        methods=["POST"],
         summary="拟制达标名单通报(镇平安办)；标题、正文、发文机关缺省时使用默认文字",
         request=s.PassListInput,
         responses={200: s.CampaignSerializer, **REFUSALS},
     )
-    @action(detail=True, methods=["post"], url_path="pass-list")
+    @action(detail=True, methods=["get", "post"], url_path="pass-list")
     def pass_list(self, request, pk):
+        if request.method == "GET":
+            campaign = access_campaign_by_id(request.user, pk)
+            pass_list, pass_list.readable_entries = readable_pass_list(request.user, campaign)
+            return Response(
+                s.PassListSerializer(pass_list, context=self.get_serializer_context()).data
+            )
         data = valid_data(s.PassListInput, request)
         campaign = access_campaign_by_id(request.user, pk)
         passed = campaign.assessments.filter(kind="yearly", result_passed=True).count()
         text = {**services.default_pass_list_text(campaign, passed), **data}
         return self._act(request, pk, services.save_pass_list, **text)
 
-    @extend_schema(
-        summary="达标名单通报(PDF)：已报备的为报备时生成的文件；报备前的草稿(印“草稿”、无文号)"
+    pass_list_pdf = page_file(
+        "pass-list/pdf",
+        "达标名单通报(PDF)：已报备的为报备时生成的文件；报备前的草稿(印“草稿”、无文号)"
         "仅镇平安办和镇领导小组可取",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **REFUSALS},
+        town_review.pass_list_pdf,
+        "campaign_id",
     )
-    @action(detail=True, methods=["get"], url_path="pass-list/pdf")
-    def pass_list_pdf(self, request, pk):
-        campaign = access_campaign_by_id(request.user, pk)
-        pass_list = PassList.objects.filter(campaign=campaign).first()
-        if pass_list is None:
-            raise Http404("尚未拟制达标名单通报。")
-        if pass_list.pdf:
-            return stored_pdf(pass_list.pdf, pass_list.title)
-        if not (
-            request.user.has_perm("assessments.prepare_pass_list", campaign)
-            or request.user.has_perm("assessments.approve_campaign", campaign)
-        ):
-            raise NotPermitted("报备前的达标名单通报只有镇平安办和镇领导小组可以查看。")
-        pdf = render_pdf(
-            "documents/pass_list.html",
-            pass_list_document(pass_list, pass_list_entries(campaign), draft=True),
-        )
-        return HttpResponse(pdf, content_type="application/pdf")
+
+    pass_list_xlsx = page_file(
+        "pass-list/xlsx",
+        "达标名单(Excel)，与 PDF 同样的权限",
+        town_review.pass_list_xlsx,
+        "campaign_id",
+        answer="xlsx",
+    )
+
+    sample_pdf = page_file("sample/pdf", "当前抽查名单(PDF)", city_review.sample_pdf, "campaign_id")
+
+    export = page_file(
+        f"exports/(?P<name>{'|'.join(CAMPAIGN_EXPORTS)})",
+        "导出(Excel)：assessments 考评结果、findings 考核意见、sample 抽查名单",
+        sheets.export_campaign,
+        "campaign_id",
+        answer="xlsx",
+        url_name="export",
+    )
 
     @extend_schema(
         summary="报市委平安办备案(镇平安办)",

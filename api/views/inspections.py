@@ -1,7 +1,6 @@
 """The town's spot inspections, their rectification orders and the 重点通报."""
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -9,8 +8,20 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.documents import stored_pdf
-from api.views.common import REFUSALS, STATUS, TOWN, ScopedViewSet, region_param, valid_data
+from api.documents import (
+    PDF_ANSWER,
+    Printable,
+)
+from api.schema import JSON
+from api.views.common import (
+    REFUSALS,
+    STATUS,
+    TOWN,
+    ScopedViewSet,
+    page_file,
+    region_param,
+    valid_data,
+)
 from assessments import services
 from assessments.models import InspectionFinding
 from assessments.selectors import (
@@ -22,11 +33,19 @@ from assessments.selectors import (
     visible_inspections,
     visible_orders,
 )
+from assessments.views import inspections as inspection_pages
+from assessments.views import sheets
 from villages.selectors import access_village_by_id
 
 
-@extend_schema_view(list=extend_schema(summary="限期整改通知", parameters=[STATUS, TOWN]))
-class RectificationOrderViewSet(ScopedViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="限期整改通知", parameters=[STATUS, TOWN]),
+    retrieve=extend_schema(
+        summary="一份限期整改通知；请求头 Accept: application/pdf 时答以限期整改通知书(PDF)",
+        responses={(200, JSON): s.RectificationOrderSerializer, **PDF_ANSWER, **REFUSALS},
+    ),
+)
+class RectificationOrderViewSet(Printable, ScopedViewSet):
     serializer_class = s.RectificationOrderSerializer
     access = staticmethod(access_order_by_id)
 
@@ -40,7 +59,16 @@ class RectificationOrderViewSet(ScopedViewSet):
 
     def _done(self, order):
         order = access_order_by_id(self.request.user, order.pk)
-        return Response(s.RectificationOrderSerializer(order).data)
+        return Response(self.get_serializer(order).data)
+
+    printed_by = "notice"
+    notice = page_file(
+        "notice", "限期整改通知书(PDF)", inspection_pages.order_notice_pdf, "order_id"
+    )
+
+    xlsx = page_file(
+        "xlsx", "限期整改一览(Excel)", sheets.export_list, answer="xlsx", name="orders"
+    )
 
     @extend_schema(
         summary="报告整改情况(村(社区)书记)，可附佐证材料(files)",
@@ -82,7 +110,10 @@ class RectificationOrderViewSet(ScopedViewSet):
         return self._done(order)
 
 
-@extend_schema_view(list=extend_schema(summary="不定期抽查检查", parameters=[TOWN]))
+@extend_schema_view(
+    list=extend_schema(summary="不定期抽查检查", parameters=[TOWN]),
+    retrieve=extend_schema(summary="一次抽查检查(含各条目及其限期整改)"),
+)
 class InspectionViewSet(ScopedViewSet, mixins.CreateModelMixin):
     serializer_class = s.InspectionSerializer
     access = staticmethod(access_inspection_by_id)
@@ -117,13 +148,17 @@ class InspectionViewSet(ScopedViewSet, mixins.CreateModelMixin):
             **data,
         )
         self.kwargs["pk"] = inspection.pk
-        return Response(
-            s.InspectionSerializer(self.get_object()).data, status=status.HTTP_201_CREATED
-        )
+        return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(summary="重点通报(镇平安办印发)"))
-class BulletinViewSet(ScopedViewSet, mixins.CreateModelMixin):
+@extend_schema_view(
+    list=extend_schema(summary="重点通报(镇平安办印发)"),
+    retrieve=extend_schema(
+        summary="一份重点通报；请求头 Accept: application/pdf 时答以印发的通报(PDF)",
+        responses={(200, JSON): s.BulletinSerializer, **PDF_ANSWER, **REFUSALS},
+    ),
+)
+class BulletinViewSet(Printable, ScopedViewSet, mixins.CreateModelMixin):
     serializer_class = s.BulletinSerializer
     access = staticmethod(access_bulletin_by_id)
 
@@ -142,11 +177,7 @@ class BulletinViewSet(ScopedViewSet, mixins.CreateModelMixin):
         bulletin = services.issue_bulletin(actor=request.user, town=town, villages=villages, **data)
         return Response(self.get_serializer(bulletin).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="重点通报(PDF，印发时生成并保存)",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: s.ErrorSerializer},
+    printed_by = "pdf"
+    pdf = page_file(
+        "pdf", "重点通报(PDF，印发时生成并保存)", inspection_pages.bulletin_pdf, "bulletin_id"
     )
-    @action(detail=True, methods=["get"])
-    def pdf(self, request, pk):
-        bulletin = self.get_object()
-        return stored_pdf(bulletin.pdf, bulletin.title)

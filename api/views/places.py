@@ -7,9 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.views.common import REFUSALS, TOWN, ScopedViewSet, query_int, region_param
+from api.views.common import REFUSALS, TOWN, ScopedViewSet, page_file, query_int, region_param
 from assessments.selectors import region_standing
 from pingan.errors import InvalidInput
+from villages import views as village_pages
 from villages.selectors import visible_regions, visible_villages
 
 CODE_OR_ID = "统计用区划代码；也接受编号"
@@ -104,3 +105,10 @@ class VillageViewSet(ScopedViewSet):
         return by_code_or_id(
             visible_villages(self.request.user), self.kwargs["pk"], "未找到该村(社区)。"
         )
+
+    xlsx = page_file(
+        "xlsx",
+        "村(社区)名录(Excel)，与导入模板同样的列",
+        village_pages.village_export,
+        answer="xlsx",
+    )

@@ -12,7 +12,10 @@ from assessments.selectors import (
 )
 
 
-@extend_schema_view(list=extend_schema(summary="创建标准(含条目)"))
+@extend_schema_view(
+    list=extend_schema(summary="创建标准(含条目)"),
+    retrieve=extend_schema(summary="一个创建标准(含条目)"),
+)
 class StandardViewSet(ScopedViewSet):
     serializer_class = s.StandardSerializer
     access = staticmethod(access_standard_by_id)

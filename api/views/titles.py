@@ -1,27 +1,29 @@
 """Titles, incidents, the city's recommendation list and the province's naming."""
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import serializers as s
-from api.documents import stored_pdf
+from api.documents import (
+    PDF_ANSWER,
+    Printable,
+)
+from api.schema import JSON
 from api.views.common import (
     REFUSALS,
     STATUS,
     TOWN,
     YEAR,
     ScopedViewSet,
+    page_file,
     query_int,
     region_param,
     valid_data,
 )
 from assessments import services
-from assessments.documents import certificate_pages
 from assessments.models import (
     IncidentCategory,
     Title,
@@ -37,8 +39,9 @@ from assessments.selectors import (
     visible_recommendation_lists,
     visible_titles,
 )
-from pingan.errors import InvalidInput, InvalidTransition
-from pingan.pdf import render_pdf
+from assessments.views import city_review, sheets
+from assessments.views import titles as title_pages
+from pingan.errors import InvalidInput
 from villages.selectors import (
     access_village_by_id,
 )
@@ -48,9 +51,13 @@ from villages.selectors import (
     list=extend_schema(
         summary="称号及其变更记录",
         parameters=[YEAR, OpenApiParameter("kind", str), STATUS, TOWN],
-    )
+    ),
+    retrieve=extend_schema(
+        summary="一个称号；请求头 Accept: application/pdf 时答以荣誉证书(PDF)",
+        responses={(200, JSON): s.TitleSerializer, **PDF_ANSWER, **REFUSALS},
+    ),
 )
-class TitleViewSet(ScopedViewSet):
+class TitleViewSet(Printable, ScopedViewSet):
     serializer_class = s.TitleSerializer
     access = staticmethod(access_title_by_id)
 
@@ -80,22 +87,23 @@ class TitleViewSet(ScopedViewSet):
         data = valid_data(s.TitleReviewInput, request)
         title = access_title_by_id(request.user, pk)
         services.review_title(actor=request.user, title_id=title.pk, **data)
-        return Response(s.TitleSerializer(self.get_object()).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(
-        summary="荣誉证书(PDF)；已撤销的称号不出具证书",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **REFUSALS},
+    printed_by = "certificate"
+    certificate = page_file(
+        "certificate",
+        "荣誉证书(PDF)；已撤销的称号不出具证书",
+        title_pages.title_certificate,
+        "title_id",
     )
-    @action(detail=True, methods=["get"])
-    def certificate(self, request, pk):
-        title = self.get_object()
-        if title.status != Title.Status.VALID:
-            raise InvalidTransition(f"{title}已撤销，不能打印荣誉证书。")
-        pdf = render_pdf("documents/certificate.html", {"pages": certificate_pages([title])})
-        return HttpResponse(pdf, content_type="application/pdf")
+
+    xlsx = page_file("xlsx", "称号一览(Excel)", sheets.export_list, answer="xlsx", name="titles")
 
 
-@extend_schema_view(list=extend_schema(summary="案事件登记", parameters=[YEAR, TOWN, STATUS]))
+@extend_schema_view(
+    list=extend_schema(summary="案事件登记", parameters=[YEAR, TOWN, STATUS]),
+    retrieve=extend_schema(summary="一起案事件"),
+)
 class IncidentViewSet(ScopedViewSet, mixins.CreateModelMixin):
     serializer_class = s.IncidentSerializer
     access = staticmethod(access_incident_by_id)
@@ -139,13 +147,20 @@ class IncidentViewSet(ScopedViewSet, mixins.CreateModelMixin):
         incident.refresh_from_db()
         return Response(s.IncidentSerializer(incident).data)
 
+    xlsx = page_file(
+        "xlsx", "案事件一览(Excel)", sheets.export_list, answer="xlsx", name="incidents"
+    )
+
 
 @extend_schema_view(
     list=extend_schema(summary="示范村推荐名单(市委平安办印发)"),
-    retrieve=extend_schema(summary="一份示范村推荐名单"),
+    retrieve=extend_schema(
+        summary="一份示范村推荐名单；请求头 Accept: application/pdf 时答以推荐报告(PDF)",
+        responses={(200, JSON): s.RecommendationListSerializer, **PDF_ANSWER, **REFUSALS},
+    ),
 )
 class RecommendationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    Printable, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = s.RecommendationListSerializer
     lookup_value_regex = "[0-9]{1,9}"
@@ -174,14 +189,14 @@ class RecommendationViewSet(
         self.kwargs["pk"] = recommendation_list.pk
         return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="推荐报告(PDF，印发时生成并保存)",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: s.ErrorSerializer},
+    printed_by = "pdf"
+    pdf = page_file(
+        "pdf", "推荐报告(PDF，印发时生成并保存)", city_review.recommendation_pdf, "list_id"
     )
-    @action(detail=True, methods=["get"])
-    def pdf(self, request, pk):
-        recommendation_list = self.get_object()
-        return stored_pdf(recommendation_list.pdf, recommendation_list.title)
+
+    xlsx = page_file(
+        "xlsx", "推荐名单(Excel)", city_review.recommendation_xlsx, "list_id", answer="xlsx"
+    )
 
 
 @extend_schema_view(

@@ -7,6 +7,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api import serializers as s
+from api.schema import JSON, refusal
 from api.tokens import issue_token
 
 
@@ -24,7 +25,7 @@ class ObtainToken(GenericAPIView):
 
     @extend_schema(
         summary="用户名和密码换取个人令牌",
-        responses={200: s.TokenSerializer, 400: s.ErrorSerializer},
+        responses={200: s.TokenSerializer, (400, JSON): refusal(400)},
     )
     def post(self, request):
         serializer = TokenExchangeSerializer(data=request.data, context={"request": request})

@@ -253,7 +253,9 @@ class OfficialDocument(models.Model):
         DocumentKind.ANNUAL_SUMMARY,
     )
 
-    kind = models.CharField("公文种类", max_length=24, choices=[(k.value, k.label) for k in KINDS])
+    KIND_CHOICES = [(kind.value, kind.label) for kind in KINDS]
+
+    kind = models.CharField("公文种类", max_length=24, choices=KIND_CHOICES)
     region = models.ForeignKey(
         "villages.Region", verbose_name="发文区划", on_delete=models.PROTECT, related_name="+"
     )

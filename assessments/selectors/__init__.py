@@ -14,6 +14,7 @@ from assessments.selectors.city_review import (
     access_recommendation_list_by_id,
     campaign_rates,
     candidacies_of,
+    candidacy_waits_for,
     city_rates,
     current_sample,
     issued_recommendation_list,
@@ -89,6 +90,8 @@ from assessments.selectors.titles import (
 from assessments.selectors.town_review import (
     pass_list_entries,
     pass_list_of,
+    readable_pass_list,
+    require_draft_reader,
     status_before_town_conclusion,
 )
 
@@ -115,6 +118,7 @@ __all__ = [
     "campaign_board",
     "campaign_rates",
     "candidacies_of",
+    "candidacy_waits_for",
     "city_rates",
     "criteria_of",
     "criteria_tree",
@@ -141,8 +145,10 @@ __all__ = [
     "prepared_files_of",
     "previous_assessment_of",
     "rates_by_campaign",
+    "readable_pass_list",
     "recent_revocations",
     "region_standing",
+    "require_draft_reader",
     "result_sentence",
     "sample_entries",
     "sampling_rule_for",

@@ -151,18 +151,25 @@ def candidacies_of(campaign):
     ]
 
 
+def candidacy_waits_for(candidacy):
+    """What a re-review passer's 示范村 candidacy still waits for, or None when re-reviewed."""
+    if candidacy is None:
+        return "镇平安办尚未准备示范村推荐考评"
+    if candidacy.status in Assessment.EDITABLE_STATUSES:
+        return "镇平安办尚未提交示范村推荐考评"
+    if candidacy.city_passed is None:
+        return "市委平安办尚未复核示范村推荐考评"
+    return None
+
+
 def open_candidacies(campaign):
     """The campaign's re-review passers whose 示范村 candidacy is not yet prepared, submitted
     or re-reviewed, each with what it still waits for."""
-    waiting = []
-    for yearly, candidacy in candidacies_of(campaign):
-        if candidacy is None:
-            waiting.append((yearly.village, "镇平安办尚未准备示范村推荐考评"))
-        elif candidacy.status in Assessment.EDITABLE_STATUSES:
-            waiting.append((yearly.village, "镇平安办尚未提交示范村推荐考评"))
-        elif candidacy.city_passed is None:
-            waiting.append((yearly.village, "市委平安办尚未复核示范村推荐考评"))
-    return waiting
+    return [
+        (yearly.village, waits_for)
+        for yearly, candidacy in candidacies_of(campaign)
+        if (waits_for := candidacy_waits_for(candidacy))
+    ]
 
 
 def visible_recommendation_lists(user):

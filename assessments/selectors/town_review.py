@@ -1,5 +1,6 @@
 """Reads of the town's assessment: the pass list as drafted, and as it would stand today."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from assessments.models import Assessment, AssessmentEvent, Finding, PassList, PassListEntry
@@ -33,6 +34,25 @@ def pass_list_of(campaign):
     if pass_list is None:
         raise Http404("尚未拟制达标名单通报。")
     return pass_list
+
+
+def require_draft_reader(user, campaign):
+    """A draft pass list is its authors' and approvers' until it is filed, in every format."""
+    if not (
+        user.has_perm("assessments.prepare_pass_list", campaign)
+        or user.has_perm("assessments.approve_campaign", campaign)
+    ):
+        raise PermissionDenied
+
+
+def readable_pass_list(user, campaign):
+    """The pass list and its entries as this reader may see them: the filed list as filed; a
+    draft, as it would stand today, only for its authors and approvers."""
+    pass_list = pass_list_of(campaign)
+    if pass_list.pdf:
+        return pass_list, list(pass_list.entries.select_related("village").order_by("position"))
+    require_draft_reader(user, campaign)
+    return pass_list, pass_list_entries(campaign)
 
 
 def confirmed_profile_figures(village_ids):

@@ -97,7 +97,7 @@ class DocumentForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in OfficialDocument.KINDS])
+    kind = forms.ChoiceField(choices=OfficialDocument.KIND_CHOICES)
     region = forms.IntegerField(required=False, min_value=1, max_value=999_999_999)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
     naming = forms.IntegerField(required=False, min_value=1, max_value=999_999_999)

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from assessments.selectors import (
     issued_recommendation_list,
     pass_list_entries,
     pass_list_of,
+    require_draft_reader,
     workspace_parts,
 )
 from assessments.spreadsheets import pass_list_workbook
@@ -350,15 +350,6 @@ def pass_list_edit(request, campaign_id):
     )
 
 
-def _require_draft_reader(user, campaign):
-    """A draft pass list is its authors' and approvers' until it is filed, in every format."""
-    if not (
-        user.has_perm("assessments.prepare_pass_list", campaign)
-        or user.has_perm("assessments.approve_campaign", campaign)
-    ):
-        raise PermissionDenied
-
-
 @login_required
 def pass_list_pdf(request, campaign_id):
     """The filed PDF once filed; before that, a preview of what would be filed."""
@@ -369,7 +360,7 @@ def pass_list_pdf(request, campaign_id):
         return FileResponse(
             pass_list.pdf.open("rb"), filename=filename, content_type="application/pdf"
         )
-    _require_draft_reader(request.user, campaign)
+    require_draft_reader(request.user, campaign)
     pdf = render_pdf(
         "documents/pass_list.html",
         pass_list_document(pass_list, pass_list_entries(campaign), draft=True),
@@ -382,7 +373,7 @@ def pass_list_xlsx(request, campaign_id):
     campaign = access_campaign_by_id(request.user, campaign_id)
     pass_list = pass_list_of(campaign)
     if not pass_list.pdf:
-        _require_draft_reader(request.user, campaign)
+        require_draft_reader(request.user, campaign)
     entries = list(pass_list.entries.all()) or pass_list_entries(campaign)
     workbook = pass_list_workbook(campaign, pass_list, entries)
     return xlsx_download(
