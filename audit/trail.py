@@ -88,12 +88,21 @@ def _lock_head():
 # Who hears of entries once their transaction commits (the API's webhooks): the trail is the
 # one place every change passes, so integrators hear of exactly what was recorded.
 _listeners = []
+# Who hears of entries at once, inside the writing transaction: what must not wait for the
+# commit, such as retiring a kept read (which its listener does again after the commit).
+_watchers = []
 
 
 def listen_to_entries(listener):
     """Call `listener(entries)` after each commit that recorded entries."""
     if listener not in _listeners:
         _listeners.append(listener)
+
+
+def watch_entries(watcher):
+    """Call `watcher(entries)` as soon as entries are recorded, before their commit."""
+    if watcher not in _watchers:
+        _watchers.append(watcher)
 
 
 def _tell_listeners(entries):
@@ -136,6 +145,8 @@ def record_many(*, action, actor=None, changes, address=None):
         if head.checkpointed_at is None or now - head.checkpointed_at >= CHECKPOINT_EVERY:
             _sign(head, "每日检查点", now)
         head.save()
+        for watcher in _watchers:
+            watcher(entries)
         if _listeners:
             transaction.on_commit(lambda: _tell_listeners(entries))
         return entries

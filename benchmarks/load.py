@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -130,7 +130,7 @@ def secretaries(count):
         user.save(update_fields=["password"])
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "villages.authentication.PasswordBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         people.append(

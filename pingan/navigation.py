@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.selectors import overdue_orders, recent_revocations
 from audit.selectors import may_read_trail
+from pingan.freshness import kept
 from villages.rules import home_village_of, memberships_of
 
 RECENT_REVOCATIONS = timedelta(days=30)
@@ -49,8 +50,17 @@ def navigation(request):
     return {
         "nav_items": items,
         "user_memberships": memberships_of(user),
-        "overdue_order_count": overdue_orders(user, timezone.localdate()).count(),
+        **kept(f"navigation:{user.pk}:{timezone.localdate()}", lambda: _counts(user)),
+    }
+
+
+def _counts(user):
+    # Counted from the start of the day, so the day's kept counts stay right all day.
+    today = timezone.localdate()
+    start_of_day = timezone.make_aware(datetime.combine(today, time.min))
+    return {
+        "overdue_order_count": overdue_orders(user, today).count(),
         "recent_revocation_count": recent_revocations(
-            user, timezone.now() - RECENT_REVOCATIONS
+            user, start_of_day - RECENT_REVOCATIONS
         ).count(),
     }

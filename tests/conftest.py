@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import models, transaction
 from django.test import override_settings
@@ -21,6 +22,21 @@ def fast_password_hashing():
     """Cheap hashing for the whole session, records built once per module included."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def process_own_cache():
+    """Each test process keeps its own cache: the host's shared one (var/cache) would mix the
+    sessions and kept reads of test databases that number their rows alike."""
+    local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=local):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(process_own_cache):
+    """Each test starts with nothing kept: its database rows are new."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

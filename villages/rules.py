@@ -10,6 +10,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from pingan.freshness import kept
 from villages.models import Membership
 
 Role = Membership.Role
@@ -29,10 +30,13 @@ def memberships_of(user):
         return []
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("region", "village", "village__town")
-            .order_by("role", "id")
+        cached = kept(
+            f"memberships:{user.pk}",
+            lambda: list(
+                Membership.objects.filter(user_id=user.pk, is_active=True)
+                .select_related("region", "village", "village__town")
+                .order_by("role", "id")
+            ),
         )
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached

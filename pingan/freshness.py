@@ -1,0 +1,57 @@
+"""What every page reads about its reader (their roles, the counts in the menu) is kept in the
+cache between requests, under a version that moves whenever the audit trail records a change
+to what it is made of. Every change passes the trail, so nothing is kept past its change; a
+change that touches none of it (an answer saved, a photo uploaded) keeps everyone's copy."""
+
+from django.core.cache import cache
+
+VERSION_KEY = "freshness:version"
+# The records the kept reads are made of: places, people and roles (the scope of every read),
+# rectification orders (the overdue count) and titles (the revocation banner).
+KEPT_FROM = frozenset(
+    {
+        "villages.Region",
+        "villages.Village",
+        "villages.User",
+        "villages.Membership",
+        "assessments.RectificationOrder",
+        "assessments.Title",
+        "assessments.Incident",
+    }
+)
+
+
+# Entries about a person that change none of it: signing in and out, and tokens.
+UNCHANGING = frozenset(
+    {"login", "logout", "login_failed", "token.created", "token.revoked", "token.used"}
+)
+
+
+def current_version():
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def move_on():
+    """Retire every kept read (after an import, a seed, or anything outside the trail)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def retire_on_change(entries):
+    """Audit watcher and listener: called as entries are recorded, so the writer's own next
+    read is fresh, and again after their commit, so a read made meanwhile from the old rows
+    is not kept under the new version."""
+    if any(entry.object_type in KEPT_FROM and entry.action not in UNCHANGING for entry in entries):
+        move_on()
+
+
+def kept(key, compute, timeout=3600):
+    """`compute()`, or its value kept under `key` since the last change of what it reads."""
+    versioned = f"{key}:v{current_version()}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, timeout)
+    return value
