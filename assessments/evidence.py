@@ -144,40 +144,69 @@ def _reencoded(image, accepted, captured_at):
     return buffer.getvalue()
 
 
-def _too_many_pixels(upload):
+def _too_many_pixels(name):
     return InvalidInput(
-        f"图片“{upload.name}”像素过多，"
+        f"图片“{name}”像素过多，"
         f"请缩小到 {settings.EVIDENCE_MAX_PIXELS // 1_000_000} 百万像素以内后上传。"
     )
 
 
-def _check_image(upload, accepted):
-    """The image written again (turned upright, its capture time kept), a thumbnail and the
-    capture time; (None, None, None) for another file."""
+EXIF_ORIENTATION = 0x0112
+
+
+def _damaged_image(name):
+    return InvalidInput(f"图片“{name}”无法识别或已损坏，请重新拍摄后上传。")
+
+
+def _check_image_header(upload, accepted):
+    """In the request, only what the header tells: the size, before a pixel is decoded."""
     if not accepted.content_type.startswith("image/"):
-        return None, None, None
+        return
+    name = upload.name
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             # Pillow only warns of a decompression bomb; here it is a refusal.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
-                # The header gives the size before a pixel is decoded.
                 if image.width * image.height > settings.EVIDENCE_MAX_PIXELS:
-                    raise _too_many_pixels(upload)
+                    raise _too_many_pixels(name)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _too_many_pixels(name) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise _damaged_image(upload.name) from None
+
+
+def _upright(image):
+    # exif_transpose copies the whole picture even when it turns nothing.
+    if image.getexif().get(EXIF_ORIENTATION, 1) in (0, 1):
+        return image
+    return ImageOps.exif_transpose(image)
+
+
+def process_photo(stored, name, extension):
+    """A stored photo decoded in full, written again upright with its capture time alone, and
+    thumbnailed: (content, thumbnail, captured_at). Run by the background worker."""
+    accepted = ACCEPTED[extension]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(stored) as image:
+                if image.width * image.height > settings.EVIDENCE_MAX_PIXELS:
+                    raise _too_many_pixels(name)
                 image.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
+            stored.seek(0)
+            with Image.open(stored) as image:
                 captured_at = _captured_at(image)
-                image = ImageOps.exif_transpose(image)
+                image = _upright(image)
                 content = _reencoded(image, accepted, captured_at)
                 image.thumbnail(THUMBNAIL_SIZE)
                 buffer = io.BytesIO()
                 image.convert("RGB").save(buffer, "JPEG", quality=80)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _too_many_pixels(upload) from None
+        raise _too_many_pixels(name) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise InvalidInput(f"图片“{upload.name}”无法识别或已损坏，请重新拍摄后上传。") from None
+        raise _damaged_image(name) from None
     return content, buffer.getvalue(), captured_at
 
 
@@ -203,30 +232,25 @@ def _check_pdf(upload, accepted):
 class CheckedFile:
     upload: object
     accepted: AcceptedType
-    thumbnail: bytes | None
     token: uuid.UUID
-    captured_at: datetime | None = None
-    reencoded: bytes | None = None
 
     @property
     def size(self):
-        return len(self.reencoded) if self.reencoded is not None else self.upload.size
+        return self.upload.size
+
+    @property
+    def is_photo(self):
+        """A photo is finished by the worker (process_photo) before it is served."""
+        return self.accepted.content_type.startswith("image/")
 
     def file_content(self):
-        name = f"{self.token}.{self.accepted.extension}"
-        if self.reencoded is not None:
-            return ContentFile(self.reencoded, name=name)
         self.upload.seek(0)
-        return ContentFile(self.upload.read(), name=name)
-
-    def thumbnail_content(self):
-        if self.thumbnail is None:
-            return None
-        return ContentFile(self.thumbnail, name=f"{self.token}.jpg")
+        return ContentFile(self.upload.read(), name=f"{self.token}.{self.accepted.extension}")
 
 
 def check_upload(upload):
-    """Refuse what is too large, empty, of another type than accepted, or damaged."""
+    """Refuse what is too large, empty, of another type than accepted, or damaged; a photo's
+    pixels are left to the worker (process_photo)."""
     if upload is None:
         raise InvalidInput("请选择要上传的文件。")
     limit_mb = _max_bytes() // (1024 * 1024)
@@ -243,12 +267,5 @@ def check_upload(upload):
         )
     _check_archive(upload, accepted)
     _check_pdf(upload, accepted)
-    reencoded, thumbnail, captured_at = _check_image(upload, accepted)
-    return CheckedFile(
-        upload=upload,
-        accepted=accepted,
-        thumbnail=thumbnail,
-        token=uuid.uuid4(),
-        captured_at=captured_at,
-        reencoded=reencoded,
-    )
+    _check_image_header(upload, accepted)
+    return CheckedFile(upload=upload, accepted=accepted, token=uuid.uuid4())

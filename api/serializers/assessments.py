@@ -126,6 +126,10 @@ class EvidenceSerializer(serializers.Serializer):
     captured_at = serializers.DateTimeField(allow_null=True, help_text="照片 EXIF 拍摄时间")
     covers_from = serializers.DateField(allow_null=True)
     covers_until = serializers.DateField(allow_null=True)
+    status = serializers.CharField(
+        help_text="processing 照片处理中(尚不能下载)；ready 可用；refused 无法使用(见 refusal)"
+    )
+    refusal = serializers.CharField(help_text="无法使用的原因")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -89,7 +89,22 @@ def evidence_upload_path(evidence, filename):
 
 
 class Evidence(models.Model):
-    """A file supporting an answer (佐证材料), the creation plan, or a rectification report."""
+    """A file supporting an answer (佐证材料), the creation plan, or a rectification report.
+
+    A photo is decoded, turned upright, written again and thumbnailed by the background
+    worker (services.common.finish_photo): until then it is 处理中 and never served; one that
+    cannot be decoded is refused, with the reason, and taken out as if withdrawn."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "处理中"
+        READY = "ready", "可用"
+        REFUSED = "refused", "无法使用"
+
+    TRANSITIONS = {
+        Status.PROCESSING: {Status.READY, Status.REFUSED},
+        Status.READY: set(),
+        Status.REFUSED: set(),
+    }
 
     token = models.UUIDField("文件标识", unique=True, editable=False)
     village = models.ForeignKey(
@@ -144,6 +159,10 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.READY, editable=False
+    )
+    refusal = models.CharField("无法使用的原因", max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = "佐证材料"

@@ -6,10 +6,13 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
 
-from assessments.evidence import check_upload
+from assessments.evidence import check_upload, process_photo
 from assessments.models import (
     Assessment,
     AssessmentEvent,
@@ -208,16 +211,69 @@ def store_evidence(actor, owner, criterion, upload, written, covers_from=None, c
         uploaded_by=actor,
         covers_from=covers_from,
         covers_until=covers_until or covers_from,
-        captured_at=checked.captured_at,
+        status=Evidence.Status.PROCESSING if checked.is_photo else Evidence.Status.READY,
     )
     evidence.file.save(checked.token.hex, checked.file_content(), save=False)
     written.append(evidence.file.name)
-    thumbnail = checked.thumbnail_content()
-    if thumbnail is not None:
-        evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
-        written.append(evidence.thumbnail.name)
     evidence.save()
+    if checked.is_photo:
+        transaction.on_commit(lambda: finish_photo_later.enqueue(evidence.pk))
     return evidence
+
+
+def finish_photo(*, evidence_id):
+    """Decode a photo in full, store it written again upright with a thumbnail, and let it be
+    served; one that cannot be decoded is refused with the reason and taken out of its
+    assessment or report, its bytes deleted. The move is in the audit trail."""
+    with transaction.atomic():
+        evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+        if evidence is None or evidence.status != Evidence.Status.PROCESSING:
+            return None
+        raw_name = evidence.file.name
+        try:
+            with evidence.file.open("rb") as stored:
+                content, thumbnail, captured_at = process_photo(
+                    stored, evidence.original_name, evidence.extension
+                )
+        except InvalidInput as refusal:
+            evidence.status = Evidence.Status.REFUSED
+            evidence.refusal = refusal.message[:200]
+            evidence.withdrawn_at = timezone.now()
+            evidence.save(update_fields=["status", "refusal", "withdrawn_at"])
+            record(
+                action="evidence.refused",
+                target=evidence,
+                before={"status": Evidence.Status.PROCESSING},
+                after={"status": evidence.status, "reason": evidence.refusal},
+            )
+            transaction.on_commit(lambda: default_storage.delete(raw_name))
+            return evidence
+        name = evidence.token.hex
+        evidence.file.save(
+            name, ContentFile(content, name=f"{name}.{evidence.extension}"), save=False
+        )
+        evidence.thumbnail.save(
+            f"{name}.jpg", ContentFile(thumbnail, name=f"{name}.jpg"), save=False
+        )
+        evidence.size = len(content)
+        evidence.captured_at = captured_at
+        evidence.status = Evidence.Status.READY
+        evidence.save(update_fields=["file", "thumbnail", "size", "captured_at", "status"])
+        record(
+            action="evidence.processed",
+            target=evidence,
+            before={"status": Evidence.Status.PROCESSING},
+            after={"status": evidence.status, "size": evidence.size},
+        )
+        if raw_name != evidence.file.name:
+            transaction.on_commit(lambda: default_storage.delete(raw_name))
+        return evidence
+
+
+@task()
+def finish_photo_later(evidence_id):
+    """The background job of an uploaded photo, run by `manage.py db_worker`."""
+    finish_photo(evidence_id=evidence_id)
 
 
 def plain_text(raw, label):

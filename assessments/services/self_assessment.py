@@ -374,8 +374,11 @@ def missing_for_submission(assessment, criteria, answers, evidence_by_criterion,
             missing.append(f"{label}：尚未作答。")
         elif answer.carried_over:
             missing.append(f"{label}：沿用上年的答案尚未确认。")
-        if criterion.evidence_required and not evidence_by_criterion.get(criterion.pk):
+        evidence = evidence_by_criterion.get(criterion.pk, [])
+        if criterion.evidence_required and not evidence:
             missing.append(f"{label}：须上传佐证材料。")
+        if any(item.status == Evidence.Status.PROCESSING for item in evidence):
+            missing.append(f"{label}：照片正在处理，请稍候片刻再提交。")
         if criterion.pk in open_returns:
             missing.append(f"{label}：镇平安办退回的条目，须修改后保存，或确认无需修改并说明理由。")
     return missing

@@ -20,7 +20,7 @@ from assessments.forms import (
     ReturnForm,
     plain_number,
 )
-from assessments.models import Assessment, Criterion
+from assessments.models import Assessment, Criterion, Evidence
 from assessments.selectors import (
     access_assessment_by_id,
     access_evidence_by_id,
@@ -35,7 +35,7 @@ from assessments.selectors import (
 )
 from assessments.verdict import threshold_shortfall
 from pingan.confirmation import Confirmation, ask, is_confirmed
-from pingan.errors import InvalidInput
+from pingan.errors import InvalidInput, InvalidTransition
 from villages.rules import require_permission
 
 
@@ -298,6 +298,9 @@ def assessment_criterion(request, assessment_id, criterion_id):
             "can_edit": can_edit,
             "evidence_form": EvidenceForm(),
             "evidence": assessment.evidence.filter(criterion=criterion, withdrawn_at__isnull=True),
+            "refused_evidence": assessment.evidence.filter(
+                criterion=criterion, status=Evidence.Status.REFUSED
+            ),
             "return_comment": return_comments.get(criterion.pk)
             if assessment.status == Assessment.Status.RETURNED
             else None,
@@ -352,6 +355,7 @@ def evidence_upload(request, assessment_id, criterion_id):
 @login_required
 def evidence_download(request, evidence_id):
     evidence = access_evidence_by_id(request.user, evidence_id)
+    _require_ready(evidence)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=not evidence.is_image,
@@ -361,6 +365,14 @@ def evidence_download(request, evidence_id):
 
 
 SAME_EXTENSIONS = {"jpg": {"jpg", "jpeg"}}
+
+
+def _require_ready(evidence):
+    """A photo is served only once the worker has decoded and written it again."""
+    if evidence.status == Evidence.Status.PROCESSING:
+        raise InvalidTransition(f"照片“{evidence.original_name}”正在处理，请稍候刷新页面。")
+    if evidence.status == Evidence.Status.REFUSED:
+        raise InvalidTransition(f"“{evidence.original_name}”无法使用：{evidence.refusal}")
 
 
 def download_name(evidence):
@@ -375,7 +387,7 @@ def download_name(evidence):
 @login_required
 def evidence_thumbnail(request, evidence_id):
     evidence = access_evidence_by_id(request.user, evidence_id)
-    if not evidence.thumbnail:
+    if not evidence.thumbnail or evidence.status != Evidence.Status.READY:
         raise Http404("该文件没有缩略图。")
     return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
 
