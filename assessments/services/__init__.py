@@ -18,6 +18,7 @@ from assessments.services.city_review import (
     issue_recommendations,
     start_candidacy,
 )
+from assessments.services.common import finish_photo
 from assessments.services.inspections import (
     accept_rectification,
     inspection_standard_for,
@@ -95,6 +96,7 @@ __all__ = [
     "draw",
     "draw_sample",
     "extend_deadline",
+    "finish_photo",
     "file_campaign",
     "inspection_standard_for",
     "is_sampled",
