@@ -199,6 +199,9 @@ def process_photo(stored, name, extension):
             with Image.open(stored) as image:
                 captured_at = _captured_at(image)
                 image = _upright(image)
+                long_side = settings.EVIDENCE_PHOTO_LONG_SIDE
+                if max(image.size) > long_side:
+                    image.thumbnail((long_side, long_side))
                 content = _reencoded(image, accepted, captured_at)
                 image.thumbnail(THUMBNAIL_SIZE)
                 buffer = io.BytesIO()

@@ -225,6 +225,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=300)
 # A photo larger than this many pixels is refused from its header, before it is decoded.
 EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
+# The long side a photo is kept at: the phone draws it this small before sending (static/js/
+# photos.js), and the worker makes any larger one this small (assessments.evidence).
+EVIDENCE_PHOTO_LONG_SIDE = env.int("EVIDENCE_PHOTO_LONG_SIDE", default=2048)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

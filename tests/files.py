@@ -102,3 +102,16 @@ def jpeg_with_trailer(name="现场照片.jpg", taken="2024:05:06 07:08:09", orie
 
 def png_with_trailer(name="截图.png"):
     return SimpleUploadedFile(name, png().read() + b"<?php echo 1; ?>", content_type="image/png")
+
+
+def phone_photo(name="现场.jpg", size=(4000, 3000), taken="2024:05:06 07:08:09", orientation=6):
+    """A full-size phone photo taken on its side, with its capture time and GPS place; noisy,
+    so that it weighs what a photo weighs."""
+    buffer = io.BytesIO()
+    image = Image.effect_noise(size, 64).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif.get_ifd(0x8769)[0x9003] = taken
+    exif.get_ifd(0x8825)[0x0001] = "N"
+    image.save(buffer, "JPEG", exif=exif, quality=92)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from assessments import services
-from assessments.models import Assessment, Criterion, Recommendation, Title
+from assessments.models import Assessment, Criterion, Evidence, Recommendation, Title
 from assessments.selectors import criteria_of
 from tests.factories import user_with_role
 from tests.files import jpeg
@@ -47,6 +47,12 @@ def answer_everything(actor, assessment, cameras=6):
             )
             # What the background worker does once the upload commits.
             services.finish_photo(evidence_id=photo.pk)
+
+
+def finish_photos():
+    """What the background worker does with the photos uploaded (and committed) so far."""
+    for photo in Evidence.objects.filter(status=Evidence.Status.PROCESSING):
+        services.finish_photo(evidence_id=photo.pk)
 
 
 def secretary_of(village, known):

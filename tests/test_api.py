@@ -29,6 +29,7 @@ from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import (
     answer_everything,
+    finish_photos,
     inspect_short,
     new_campaign,
     recommend_and_name,
@@ -180,7 +181,8 @@ def test_the_whole_year_through_the_api_each_write_refused_to_every_other_role(
         multipart=True,
         expected=201,
     )
-    assert evidence["criterion"] == cameras.pk
+    assert evidence["criterion"] == cameras.pk and evidence["status"] == "processing"
+    finish_photos()
     assert write(clients, "secretary", f"assessments/{own.pk}/submit/")["status"] == "submitted"
 
     for assessment in campaign.assessments.exclude(pk=own.pk).select_related("village"):

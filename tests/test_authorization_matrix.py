@@ -68,6 +68,7 @@ def world(people, standards, wangchang, xingou):
             criterion_id=cameras.pk,
             upload=files.jpeg(),
         )
+        services.finish_photo(evidence_id=evidence.pk)
         inspection = inspect_short(office, village, cameras)
         incident = services.record_incident(
             actor=office,

@@ -1,5 +1,6 @@
 """The whole year in Chromium, each person signing in through the login page."""
 
+import io
 import os
 import re
 import subprocess
@@ -9,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from assessments import services
-from assessments.models import Answer, Assessment, Campaign, Finding, Title
+from assessments.models import Answer, Assessment, Campaign, Evidence, Finding, Title
 from assessments.selectors import criteria_of
 from tests import files
-from tests.helpers import answer_everything, run_town_year, secretary_of
+from tests.helpers import answer_everything, finish_photos, run_town_year, secretary_of
 
 PASSWORD = "correct-horse-battery"
 PHONE = {"width": 375, "height": 812}
@@ -63,6 +66,7 @@ def answer_on_the_phone(page):
             )
             page.get_by_role("button", name="上传", exact=True).click()
             expect(page.get_by_text("已上传“现场.jpg”")).to_be_visible()
+            finish_photos()
         if page.locator("input[name=veto_occurred][value=false]").count():
             page.locator("input[name=veto_occurred][value=false]").check()
         elif page.locator("input[name=met][value=true]").count():
@@ -487,3 +491,36 @@ def test_going_back_to_a_saved_criterion_saves_from_its_new_version(
     assert saved.narrative == "又新装一个" and saved.value == 6
     version = page.locator("input[name=base_version]")
     assert version.get_attribute("autocomplete") == "off"
+
+
+def test_a_phone_sends_its_photo_small_upright_and_with_its_capture_time(
+    browser, live_server, people, campaign, xingou
+):
+    page = browser.new_context(viewport=PHONE).new_page()
+    sign_in(page, live_server.url, people["secretary"])
+    mine = campaign.assessments.get(village=xingou)
+    cameras = campaign.standard.criteria.get(key="technical-prevention.cameras")
+    page.goto(f"{live_server.url}/assessments/{mine.pk}/criteria/{cameras.pk}/")
+    taken = files.phone_photo().read()
+    page.locator("input[type=file]").set_input_files(
+        files={"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": taken}
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_text("已上传“现场.jpg”")).to_be_visible()
+    expect(page.get_by_text("处理中")).to_be_visible()
+
+    photo = Evidence.objects.get()
+    sent = photo.file.read()
+    photo.file.close()
+    assert len(sent) < len(taken) / 4
+    with Image.open(io.BytesIO(sent)) as image:
+        # Drawn upright by the phone: the 4000×3000 photo taken on its side arrives 1536×2048.
+        assert image.size == (1536, 2048)
+        assert image.getexif().get_ifd(0x8769)[0x9003] == "2024:05:06 07:08:09"
+        assert not image.getexif().get_ifd(0x8825)
+
+    finish_photos()
+    page.reload()
+    expect(page.locator("img.thumbnail")).to_be_visible()
+    photo.refresh_from_db()
+    assert timezone.localtime(photo.captured_at).strftime("%Y-%m-%d %H:%M") == "2024-05-06 07:08"

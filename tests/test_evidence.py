@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from assessments import services
 from assessments.models import Criterion, Evidence
+from audit.models import AuditEntry
 from pingan.errors import InvalidInput
 from tests import files
 
@@ -30,12 +32,17 @@ def stored_files(media_root):
 
 
 def upload(people, assessment, criterion, file):
-    return services.add_evidence(
+    """Upload, then finish a photo as the worker does once the upload commits (the queue
+    itself is exercised in test_a_photo_is_finished_by_the_worker_and_never_served_before)."""
+    evidence = services.add_evidence(
         actor=people["secretary"],
         assessment_id=assessment.pk,
         criterion_id=criterion.pk,
         upload=file,
     )
+    services.finish_photo(evidence_id=evidence.pk)
+    evidence.refresh_from_db()
+    return evidence
 
 
 @pytest.mark.parametrize(
@@ -236,7 +243,9 @@ def test_a_photo_keeps_its_capture_time_and_nothing_else_of_its_exif(
     people, assessment, criterion, private_media_root
 ):
     evidence = upload(people, assessment, criterion, files.jpeg_with_trailer(orientation=6))
-    assert evidence.captured_at.strftime("%Y-%m-%d %H:%M:%S") == "2024-05-06 07:08:09"
+    assert timezone.localtime(evidence.captured_at).strftime("%Y-%m-%d %H:%M:%S") == (
+        "2024-05-06 07:08:09"
+    )
     with Image.open(evidence.file.path) as image:
         exif = image.getexif()
         assert exif.get_ifd(0x8769)[0x9003] == "2024:05:06 07:08:09"
@@ -244,3 +253,66 @@ def test_a_photo_keeps_its_capture_time_and_nothing_else_of_its_exif(
         assert 0x0112 not in exif
         # Turned upright: the 64×32 photo taken on its side is stored 32×64.
         assert image.size == (32, 64)
+
+
+def test_a_photo_is_finished_by_the_worker_and_never_served_before(
+    client, people, assessment, criterion, run_worker, django_capture_on_commit_callbacks
+):
+    client.force_login(people["secretary"])
+    page = reverse("assessments:assessment_criterion", args=[assessment.pk, criterion.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("assessments:evidence_upload", args=[assessment.pk, criterion.pk]),
+            {"file": files.jpeg_with_trailer(orientation=6)},
+        )
+    photo = Evidence.objects.get()
+    assert photo.status == Evidence.Status.PROCESSING and not photo.thumbnail
+    assert "处理中" in client.get(page).content.decode()
+    download = client.get(reverse("assessments:evidence_download", args=[photo.pk]))
+    assert download.status_code == 409 and "正在处理" in download.content.decode()
+    thumbnail = client.get(reverse("assessments:evidence_thumbnail", args=[photo.pk]))
+    assert thumbnail.status_code == 404
+    missing = services.missing_for_submission(assessment, [criterion], {}, {criterion.pk: [photo]})
+    assert any("照片正在处理" in reason for reason in missing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_worker()
+    photo.refresh_from_db()
+    assert photo.status == Evidence.Status.READY and photo.thumbnail
+    served = b"".join(
+        client.get(reverse("assessments:evidence_download", args=[photo.pk])).streaming_content
+    )
+    assert b"<?php" not in served and photo.size == len(served)
+    assert timezone.localtime(photo.captured_at).strftime("%Y-%m-%d %H:%M:%S") == (
+        "2024-05-06 07:08:09"
+    )
+    entry = AuditEntry.objects.get(action="evidence.processed")
+    assert entry.before == {"status": "processing"} and entry.after["status"] == "ready"
+
+
+def test_a_photo_the_worker_cannot_decode_is_refused_with_its_reason(
+    client, people, assessment, criterion, private_media_root, django_capture_on_commit_callbacks
+):
+    damaged = bytearray(files.png().read())
+    # The header is whole (the request accepts it); the picture's data is not.
+    damaged[damaged.index(b"IDAT") + 8] ^= 0xFF
+    sent = SimpleUploadedFile("半张.png", bytes(damaged), content_type="image/png")
+    photo = services.add_evidence(
+        actor=people["secretary"],
+        assessment_id=assessment.pk,
+        criterion_id=criterion.pk,
+        upload=sent,
+    )
+    assert photo.status == Evidence.Status.PROCESSING
+    with django_capture_on_commit_callbacks(execute=True):
+        services.finish_photo(evidence_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == Evidence.Status.REFUSED and photo.withdrawn_at is not None
+    assert "无法识别或已损坏" in photo.refusal
+    client.force_login(people["secretary"])
+    page = client.get(
+        reverse("assessments:assessment_criterion", args=[assessment.pk, criterion.pk])
+    ).content.decode()
+    assert "“半张.png”无法使用" in page
+    assert stored_files(private_media_root) == []
+    assert AuditEntry.objects.get(action="evidence.refused").after["status"] == "refused"

@@ -19,6 +19,7 @@ from assessments.models import (
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
+from tests.helpers import finish_photos
 from villages.models import Membership, Village
 
 TODAY = date.today()
@@ -157,6 +158,7 @@ def test_report_accept_and_reopen(client, people, xingou, criteria):
     assert order.status == RectificationOrder.Status.REPORTED
     evidence = Evidence.objects.get(rectification_order=order)
     assert evidence.village == xingou and evidence.assessment is None
+    finish_photos()
     assert (
         client.get(reverse("assessments:evidence_download", args=[evidence.pk])).status_code == 200
     )

@@ -10,7 +10,7 @@ from assessments import services
 from assessments.models import Answer, Assessment, AssessmentEvent, Criterion, Evidence
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.files import jpeg
-from tests.helpers import answer_everything
+from tests.helpers import answer_everything, finish_photos
 
 
 @pytest.fixture
@@ -63,6 +63,7 @@ def test_whole_self_assessment_through_the_pages(client, people, assessment, xin
         url("evidence_upload", assessment.pk, cameras.pk), {"file": jpeg("探头.jpg")}, follow=True
     )
     assert "已上传“探头.jpg”" in response.content.decode()
+    finish_photos()
     evidence = Evidence.objects.get(assessment=assessment)
     assert evidence.thumbnail
     assert "探头" not in evidence.file.name
@@ -94,6 +95,7 @@ def test_whole_self_assessment_through_the_pages(client, people, assessment, xin
     overview = client.get(url("assessment_detail", assessment.pk)).content.decode()
     assert "探头接入截图不清晰" in overview and "退回修改" in overview
     client.post(url("evidence_upload", assessment.pk, cameras.pk), {"file": jpeg("新截图.jpg")})
+    finish_photos()
     client.post(url("assessment_submit", assessment.pk), {"confirmed": "yes"})
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -17,7 +18,7 @@ from assessments.models import Answer, AssessmentEvent, Criterion, Evidence
 from assessments.selectors import criteria_of, workspace_parts
 from pingan.errors import InvalidInput, InvalidTransition
 from tests import files
-from tests.helpers import new_campaign, run_base_year
+from tests.helpers import finish_photos, new_campaign, run_base_year
 
 
 @pytest.fixture(scope="class")
@@ -236,7 +237,9 @@ def test_evidence_keeps_the_period_it_covers_and_the_photo_s_capture_time(
         covers_from=date(2024, 3, 1),
         covers_until=date(2024, 3, 31),
     )
-    assert photo.captured_at.isoformat() == "2024-03-15T21:40:00+08:00"
+    finish_photos()
+    photo.refresh_from_db()
+    assert timezone.localtime(photo.captured_at).isoformat() == "2024-03-15T21:40:00+08:00"
     assert (photo.covers_from, photo.covers_until) == (date(2024, 3, 1), date(2024, 3, 31))
     plain = services.add_evidence(
         actor=secretary,

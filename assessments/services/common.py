@@ -235,6 +235,7 @@ def finish_photo(*, evidence_id):
                 content, thumbnail, captured_at = process_photo(
                     stored, evidence.original_name, evidence.extension
                 )
+            evidence.file.close()
         except InvalidInput as refusal:
             evidence.status = Evidence.Status.REFUSED
             evidence.refusal = refusal.message[:200]
@@ -248,6 +249,8 @@ def finish_photo(*, evidence_id):
             )
             transaction.on_commit(lambda: default_storage.delete(raw_name))
             return evidence
+        # The photo as written again takes the place of the bytes as sent, under its name.
+        default_storage.delete(raw_name)
         name = evidence.token.hex
         evidence.file.save(
             name, ContentFile(content, name=f"{name}.{evidence.extension}"), save=False
@@ -265,8 +268,6 @@ def finish_photo(*, evidence_id):
             before={"status": Evidence.Status.PROCESSING},
             after={"status": evidence.status, "size": evidence.size},
         )
-        if raw_name != evidence.file.name:
-            transaction.on_commit(lambda: default_storage.delete(raw_name))
         return evidence
 
 

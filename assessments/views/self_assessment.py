@@ -1,6 +1,7 @@
 """Pages of the village's self-assessment: the workspace, each criterion, the plan,
 evidence, carry-over from last year, submission and return."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -297,6 +298,7 @@ def assessment_criterion(request, assessment_id, criterion_id):
             "form": form,
             "can_edit": can_edit,
             "evidence_form": EvidenceForm(),
+            "photo_long_side": settings.EVIDENCE_PHOTO_LONG_SIDE,
             "evidence": assessment.evidence.filter(criterion=criterion, withdrawn_at__isnull=True),
             "refused_evidence": assessment.evidence.filter(
                 criterion=criterion, status=Evidence.Status.REFUSED
