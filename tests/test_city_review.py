@@ -12,15 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from assessments import services
+from assessments import services, tallies
 from assessments.models import (
     Assessment,
     Campaign,
+    CampaignTally,
     Criterion,
     Recommendation,
     Sample,
 )
 from assessments.selectors import campaign_rates, criteria_of
+from audit.trail import record
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, run_base_year
@@ -439,3 +441,34 @@ def test_a_redraw_asks_first_and_is_offered_only_before_any_re_review(client, fi
     re_review(people, redrawn.entries.first().assessment)
     page = client.get(reverse("assessments:campaign_review", args=[filed.pk])).text
     assert "重新抽取(抽查名单有误时" not in page and "重新抽取原因：漏报" in page
+
+
+def test_the_rates_come_from_counts_kept_until_a_change_marks_them(filed, people, monkeypatch):
+    rates = campaign_rates(filed)
+    kept = CampaignTally.objects.get(campaign=filed)
+    assert not kept.stale
+    assert (kept.total, kept.passed, kept.holding) == (17, 14, 0)
+    assert tallies.count([filed])[filed.pk] == {
+        name: getattr(kept, name) for name in tallies.COUNTS
+    }
+
+    sample = draw(people, filed)
+    re_review(people, sample.entries.order_by("position").first().assessment, cameras=3)
+    assert CampaignTally.objects.get(campaign=filed).stale
+    rates = campaign_rates(filed)
+    assert (rates.reviewed, rates.review_passed) == (1, 0)
+    assert not CampaignTally.objects.get(campaign=filed).stale
+
+    # A change recorded while a reader is counting (from rows read before it) leaves the
+    # counts stale for the next reader, rather than keeping what the reader counted.
+    counted = tallies.count
+
+    def count_while_a_change_lands(campaigns):
+        numbers = counted(campaigns)
+        record(action="campaign.touched", actor=people["city_office"], target=filed)
+        return numbers
+
+    CampaignTally.objects.filter(campaign=filed).update(stale=True)
+    monkeypatch.setattr(tallies, "count", count_while_a_change_lands)
+    campaign_rates(filed)
+    assert CampaignTally.objects.get(campaign=filed).stale

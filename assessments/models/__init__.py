@@ -5,6 +5,7 @@ from assessments.models.campaigns import (
     AssessmentEvent,
     Campaign,
     CampaignEvent,
+    CampaignTally,
     SentReminder,
 )
 from assessments.models.city_review import (
@@ -70,6 +71,7 @@ __all__ = [
     "Bulletin",
     "Campaign",
     "CampaignEvent",
+    "CampaignTally",
     "Criterion",
     "CriterionManager",
     "DocumentKind",

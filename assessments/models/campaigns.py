@@ -100,6 +100,36 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
 
+class CampaignTally(models.Model):
+    """A campaign's counts behind the three rates, kept so that a ranking over a province
+    reads one row a town instead of counting every assessment. The audit trail marks a
+    campaign's row stale in the transaction of any change to its assessments, titles or
+    itself (assessments.tallies); the next reader counts it again. `version` moves with each
+    mark, so a count made from rows read before a change is never kept after it."""
+
+    campaign = models.OneToOneField(
+        Campaign,
+        verbose_name="创建活动",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tally",
+    )
+    total = models.PositiveIntegerField("参与村(社区)数", default=0)
+    passed = models.PositiveIntegerField("镇级考核达标数", default=0)
+    reviewed = models.PositiveIntegerField("已复核数", default=0)
+    review_passed = models.PositiveIntegerField("复核合格数", default=0)
+    holding = models.PositiveIntegerField("有效称号数", default=0)
+    stale = models.BooleanField("待重新统计", default=True)
+    version = models.PositiveBigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "创建活动统计"
+        verbose_name_plural = "创建活动统计"
+
+    def __str__(self):
+        return f"{self.campaign}统计"
+
+
 class Assessment(models.Model):
     """A village's assessment in one campaign against one standard, and the reviews on it.
 

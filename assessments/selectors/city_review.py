@@ -1,10 +1,8 @@
 """Reads of the city's re-review: sampling rules, draws, and the three rates against the
 target."""
 
-from dataclasses import replace
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.http import Http404
 
 from assessments.models import (
@@ -13,11 +11,11 @@ from assessments.models import (
     RecommendationList,
     Sample,
     SamplingRule,
-    Title,
 )
 from assessments.rates import Rates
 from assessments.selectors.campaigns import visible_campaigns
 from assessments.selectors.common import ancestor_paths, scoped
+from assessments.tallies import counts_of
 from villages.rules import region_scope
 
 DEFAULT_TARGET = Decimal("0.7")
@@ -38,44 +36,11 @@ def target_ratio_for(town):
 
 
 def rates_by_campaign(campaigns, target):
-    """The three rates of each campaign, counted in two grouped queries whatever their number:
-    达标率 over the town's verdicts, 复核合格率 over the re-review outcomes, and 称号保有率 over
-    the valid 平安村 titles of the campaign's year, so that a revoked title counts at once."""
-    campaigns = list(campaigns)
-    outcomes = {
-        row.pop("campaign_id"): row
-        for row in Assessment.objects.filter(campaign__in=campaigns, kind=Assessment.Kind.YEARLY)
-        .values("campaign_id")
-        .annotate(
-            total=Count("id"),
-            passed=Count("id", filter=Q(town_passed=True)),
-            reviewed=Count("id", filter=Q(city_passed__isnull=False)),
-            review_passed=Count("id", filter=Q(city_passed=True)),
-        )
-    }
-    # A yearly title belongs to its village and year; counting by the village's town and the
-    # year joins the village table, not the far larger one of assessments.
-    held = {
-        (town_id, year): count
-        for town_id, year, count in Title.objects.filter(
-            kind=Title.Kind.SAFE_VILLAGE,
-            status=Title.Status.VALID,
-            first_year__in={campaign.year for campaign in campaigns},
-            village__town_id__in={campaign.town_id for campaign in campaigns},
-        )
-        .values("village__town_id", "first_year")
-        .annotate(count=Count("id"))
-        .values_list("village__town_id", "first_year", "count")
-    }
-    none = Rates.none(target)
-    return {
-        campaign.pk: replace(
-            none,
-            **outcomes.get(campaign.pk, {}),
-            holding=held.get((campaign.town_id, campaign.year), 0),
-        )
-        for campaign in campaigns
-    }
+    """The three rates of each campaign from its kept counts (assessments.tallies): 达标率
+    over the town's verdicts, 复核合格率 over the re-review outcomes, and 称号保有率 over the
+    valid 平安村 titles of the campaign's year, so that a revoked title counts at once."""
+    counts = counts_of(campaigns)
+    return {pk: Rates(target=target, **numbers) for pk, numbers in counts.items()}
 
 
 def campaign_rates(campaign):

@@ -1,0 +1,105 @@
+"""Each campaign's counts behind the three rates, kept in CampaignTally.
+
+The audit trail is the one place every change passes: as it records a change to an
+assessment, a campaign or a title, `mark_stale` marks the campaigns concerned in the same
+transaction, and the next reader (`counts_of`) counts those again in two grouped queries and
+keeps the result. A ranking over a province then reads a row a town."""
+
+from django.db.models import Count, F, Q
+
+from assessments.models import Assessment, Campaign, CampaignTally, Title
+
+COUNTS = ("total", "passed", "reviewed", "review_passed", "holding")
+
+
+def mark_stale(entries):
+    """Audit watcher: the campaigns whose counts the recorded entries may change."""
+    assessments = [e.object_id for e in entries if e.object_type == "assessments.Assessment"]
+    campaigns = {e.object_id for e in entries if e.object_type == "assessments.Campaign"}
+    # A title counts for its village's town and year: every campaign of that town.
+    towns = {e.region_id for e in entries if e.object_type == "assessments.Title" and e.region_id}
+    if not (assessments or campaigns or towns):
+        return
+    ids = set(
+        Campaign.objects.filter(
+            Q(pk__in=[int(pk) for pk in campaigns])
+            | Q(town_id__in=towns)
+            | Q(assessments__pk__in=[int(pk) for pk in assessments])
+        ).values_list("pk", flat=True)
+    )
+    # Inserted first, then marked: a reader's row committed in between is marked too.
+    CampaignTally.objects.bulk_create(
+        [CampaignTally(campaign_id=pk) for pk in ids], ignore_conflicts=True
+    )
+    CampaignTally.objects.filter(campaign_id__in=ids).update(stale=True, version=F("version") + 1)
+
+
+def count(campaigns):
+    """The counts of each campaign from the assessments and titles themselves."""
+    campaigns = list(campaigns)
+    outcomes = {
+        row.pop("campaign_id"): row
+        for row in Assessment.objects.filter(campaign__in=campaigns, kind=Assessment.Kind.YEARLY)
+        .values("campaign_id")
+        .annotate(
+            total=Count("id"),
+            passed=Count("id", filter=Q(town_passed=True)),
+            reviewed=Count("id", filter=Q(city_passed__isnull=False)),
+            review_passed=Count("id", filter=Q(city_passed=True)),
+        )
+    }
+    # A yearly title belongs to its village and year; counting by the village's town and the
+    # year joins the village table, not the far larger one of assessments.
+    held = {
+        (town_id, year): number
+        for town_id, year, number in Title.objects.filter(
+            kind=Title.Kind.SAFE_VILLAGE,
+            status=Title.Status.VALID,
+            first_year__in={campaign.year for campaign in campaigns},
+            village__town_id__in={campaign.town_id for campaign in campaigns},
+        )
+        .values("village__town_id", "first_year")
+        .annotate(number=Count("id"))
+        .values_list("village__town_id", "first_year", "number")
+    }
+    empty = dict.fromkeys(COUNTS[:-1], 0)
+    return {
+        campaign.pk: {
+            **empty,
+            **outcomes.get(campaign.pk, {}),
+            "holding": held.get((campaign.town_id, campaign.year), 0),
+        }
+        for campaign in campaigns
+    }
+
+
+def counts_of(campaigns):
+    """{campaign id: counts}, from the kept rows; the stale or missing ones counted again and
+    kept, unless a change marked them meanwhile."""
+    campaigns = list(campaigns)
+    kept = {
+        tally.campaign_id: tally for tally in CampaignTally.objects.filter(campaign__in=campaigns)
+    }
+    counts = {
+        pk: {name: getattr(tally, name) for name in COUNTS}
+        for pk, tally in kept.items()
+        if not tally.stale
+    }
+    todo = [campaign for campaign in campaigns if campaign.pk not in counts]
+    if not todo:
+        return counts
+    counted = count(todo)
+    CampaignTally.objects.bulk_create(
+        [
+            CampaignTally(campaign_id=campaign.pk, stale=False, **counted[campaign.pk])
+            for campaign in todo
+            if campaign.pk not in kept
+        ],
+        ignore_conflicts=True,
+    )
+    for campaign in todo:
+        if campaign.pk in kept:
+            CampaignTally.objects.filter(
+                campaign_id=campaign.pk, version=kept[campaign.pk].version
+            ).update(stale=False, **counted[campaign.pk])
+    return counts | counted
