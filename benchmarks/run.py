@@ -40,7 +40,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benchmarks import audit, documents, explain, load, spreadsheets  # noqa: E402
+from benchmarks import audit, capacity, documents, explain, load, spreadsheets  # noqa: E402
 from villages.models import Membership, Region, User, Village  # noqa: E402
 
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -284,6 +284,41 @@ def only_audit():
     print(f"written {REPORT.relative_to(ROOT)}")
 
 
+CAPACITY_HEADING = "## 7. Capacity"
+
+
+def only_capacity(villages, users):
+    """Measure section 7 on the demo town (and `villages` generated ones for the surge) and
+    put it in the kept report."""
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        quietly("collectstatic", interactive=False)
+        with override_settings(DEBUG=True):
+            quietly("seed_demo")
+            quietly("seed_demo_campaign")
+        generate(villages, 2)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        _accounts, people = load.secretaries(users) if users else ([], [])
+        measured = "\n".join(
+            [
+                *capacity.section(Region.objects.get(code="429006104"), people),
+                "",
+                f"(Measured on {datetime.date.today().isoformat()}: {machine()}, "
+                "with `--only-capacity`.)",
+            ]
+        )
+    finally:
+        teardown_databases(old_config, verbosity=0)
+    text = REPORT.read_text(encoding="utf-8")
+    if CAPACITY_HEADING in text:
+        start = text.index(CAPACITY_HEADING)
+        text = text[:start] + text[text.index(READING, start) :]
+    at = text.index(READING)
+    REPORT.write_text(text[:at] + measured + "\n\n" + text[at:], encoding="utf-8")
+    print(f"written {REPORT.relative_to(ROOT)}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=27057)
@@ -294,9 +329,18 @@ def main():
     parser.add_argument(
         "--only-audit", action="store_true", help="measure section 6 alone, keep the rest"
     )
+    parser.add_argument(
+        "--only-capacity",
+        action="store_true",
+        help="measure section 7 alone (the demo town and --capacity-villages), keep the rest",
+    )
+    parser.add_argument("--capacity-villages", type=int, default=700)
     arguments = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
+    if arguments.only_capacity:
+        only_capacity(arguments.capacity_villages, arguments.load_users)
+        return
     if arguments.only_audit:
         only_audit()
         return

@@ -4,7 +4,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import models, transaction
@@ -32,16 +31,6 @@ def process_own_cache():
     local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(CACHES=local):
         yield
-
-
-@pytest.fixture(scope="session", autouse=True)
-def connections_closed_after_each_request():
-    """The live server's request threads share the test's one in-memory SQLite connection
-    and close it after each request; a connection kept across requests is for deployments."""
-    database = settings.DATABASES["default"]
-    kept, database["CONN_MAX_AGE"] = database["CONN_MAX_AGE"], 0
-    yield
-    database["CONN_MAX_AGE"] = kept
 
 
 @pytest.fixture(autouse=True)

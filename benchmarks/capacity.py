@@ -1,0 +1,487 @@
+"""Capacity on the deadline day, measured the way a phone meets the portal.
+
+Each request of the table is played by a closed loop of clients under gunicorn, doubling the
+clients until the 95th percentile passes a second, beside a bare Django view (benchmarks/
+bare.py: no middleware, no database) as the physical floor and the portal's cheapest signed-in
+page as its own floor. The client opens a connection when it sends and closes it after the
+answer, as a phone on a weak signal does. Two worker models are compared with connections held
+open and idle, and the surge of secretaries is played at two paces by the same client.
+"""
+
+import asyncio
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+from PIL import Image
+
+from assessments.documents import pass_list_document
+from assessments.models import Assessment, Campaign, Criterion, PassList
+from pingan.pdf import render_pdf
+from villages.models import Membership, User, Village
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8012
+BARE_PORT = 8013
+LEVELS = (1, 2, 4, 8, 16, 32, 64)
+STEP_SECONDS = 6
+P95_LIMIT = 1.0
+IDLE_CONNECTIONS = 20
+# The two ways of serving on 2 cores: sync workers (each holds one connection from accept to
+# answer) and threaded workers (a connection waits in the worker's poller until its request
+# arrives; only then does a thread take it).
+WORKER_MODELS = {
+    "sync": ["--workers", str(2 * (os.cpu_count() or 1) + 1)],
+    "gthread": [
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str((os.cpu_count() or 1) + 1),
+        "--threads",
+        "8",
+    ],
+}
+PACES = ((2.0, 8.0), (10.0, 30.0))
+
+
+@dataclass
+class Outcome:
+    latencies: list
+    errors: int
+    seconds: float
+
+    @property
+    def served(self):
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, share):
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def raw_request(method, path, *, cookie="", csrf="", body=b"", content_type=""):
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    if csrf:
+        lines += [f"X-CSRFToken: {csrf}", "Referer: http://127.0.0.1/"]
+    if body:
+        lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def send(port, request, timeout=30.0):
+    """Connect, send, read the whole answer, close: (status, seconds)."""
+    started = time.perf_counter()
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+    try:
+        writer.write(request)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    return int(answer[9:12] or 0), time.perf_counter() - started
+
+
+async def _closed_loop(port, request, clients, seconds):
+    latencies, errors = [], 0
+    deadline = time.perf_counter() + seconds
+
+    async def client():
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            try:
+                status, took = await send(port, request)
+            except (TimeoutError, OSError, ValueError):
+                errors += 1
+                continue
+            if status >= 400:
+                errors += 1
+            else:
+                latencies.append(took)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return Outcome(latencies, errors, time.perf_counter() - started)
+
+
+async def _held_idle(port, count, until):
+    """Connections opened and left silent, as a phone that connected and then lost signal."""
+    held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(count)]
+    await asyncio.sleep(max(0.0, until - time.perf_counter()))
+    for _reader, writer in held:
+        writer.close()
+
+
+def closed_loop(port, request, clients, seconds=STEP_SECONDS, idle=0):
+    async def run():
+        until = time.perf_counter() + seconds + 1
+        holding = asyncio.ensure_future(_held_idle(port, idle, until)) if idle else None
+        if holding:
+            await asyncio.sleep(0.5)
+        outcome = await _closed_loop(port, request, clients, seconds)
+        if holding:
+            await holding
+        return outcome
+
+    return asyncio.run(run())
+
+
+def rising(port, request):
+    """The request at doubling numbers of clients until p95 passes the limit."""
+    rows = []
+    for clients in LEVELS:
+        outcome = closed_loop(port, request, clients)
+        rows.append((clients, outcome))
+        if outcome.percentile(0.95) > P95_LIMIT:
+            break
+    return rows
+
+
+def surge(port, people, photo, pace, seconds):
+    """Each secretary pauses, then connects and sends: four saves to one photo."""
+
+    async def run():
+        latencies, errors = [], 0
+        deadline = time.perf_counter() + seconds
+        boundary = "----pinganbenchmark"
+
+        async def secretary(person, turn):
+            nonlocal errors
+            cookie = f"sessionid={person['session']}; csrftoken={person['csrf']}"
+            while True:
+                await asyncio.sleep(random.uniform(*pace))
+                if time.perf_counter() >= deadline:
+                    return
+                turn += 1
+                if turn % 5 == 0:
+                    body = (
+                        (
+                            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                            f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+                        ).encode()
+                        + photo
+                        + f"\r\n--{boundary}--\r\n".encode()
+                    )
+                    request = raw_request(
+                        "POST",
+                        person["upload"],
+                        cookie=cookie,
+                        csrf=person["csrf"],
+                        body=body,
+                        content_type=f"multipart/form-data; boundary={boundary}",
+                    )
+                else:
+                    request = raw_request(
+                        "POST",
+                        person["save"],
+                        cookie=cookie,
+                        csrf=person["csrf"],
+                        body=f"value={5 + turn % 20}&narrative=benchmark".encode(),
+                        content_type="application/x-www-form-urlencoded",
+                    )
+                try:
+                    status, took = await send(port, request)
+                except (TimeoutError, OSError, ValueError):
+                    errors += 1
+                    continue
+                if status >= 400:
+                    errors += 1
+                else:
+                    latencies.append(took)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(secretary(p, i) for i, p in enumerate(people)))
+        return Outcome(latencies, errors, time.perf_counter() - started)
+
+    return asyncio.run(run())
+
+
+def signed_in(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "villages.authentication.PasswordBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    csrf = get_random_string(32)
+    return {"cookie": f"sessionid={session.session_key}; csrftoken={csrf}", "csrf": csrf}
+
+
+def photo_bytes():
+    """A phone-sized JPEG of about 600 KB, as the surge of section 3 sends."""
+    rng = random.Random(7)
+    image = Image.new("RGB", (1280, 960))
+    image.putdata([(rng.randrange(256), 120, 80) for _ in range(1280 * 960)])
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def filed_pass_list(town):
+    """The latest filed pass list of the town, with its PDF kept as filing keeps it."""
+    pass_list = PassList.objects.filter(campaign__town=town).order_by("-campaign__year").first()
+    if not pass_list.pdf:
+        entries = list(pass_list.entries.order_by("position"))
+        pdf = render_pdf("documents/pass_list.html", pass_list_document(pass_list, entries))
+        pass_list.pdf.save(f"bench-pass-list-{town.code}.pdf", ContentFile(pdf))
+    return pass_list
+
+
+def requests_of_the_table(town):
+    """(label, port, raw request) for each row of the capacity table."""
+    village = Village.objects.get(code="429006104001")
+    current = Campaign.objects.filter(town=town).order_by("-year").first()
+    assessment = Assessment.objects.get(campaign=current, village=village, kind="yearly")
+    threshold = Criterion.objects.get(standard=assessment.standard, kind=Criterion.Kind.THRESHOLD)
+    secretary, _ = User.objects.get_or_create(username="bench-capacity-secretary")
+    Membership.objects.get_or_create(
+        user=secretary, role=Membership.Role.SECRETARY, village=village
+    )
+    office, _ = User.objects.get_or_create(username="bench-capacity-office")
+    Membership.objects.get_or_create(user=office, role=Membership.Role.TOWN_OFFICE, region=town)
+    mine, theirs = signed_in(secretary), signed_in(office)
+    photo = photo_bytes()
+    boundary = "----pinganbenchmark"
+    upload = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"'
+            "\r\nContent-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + photo
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    pass_list = filed_pass_list(town)
+    save_url = reverse("assessments:assessment_criterion", args=[assessment.pk, threshold.pk])
+    upload_url = reverse("assessments:evidence_upload", args=[assessment.pk, threshold.pk])
+    return photo, [
+        ("bare Django view (no middleware, no database)", BARE_PORT, raw_request("GET", "/")),
+        (
+            "portal floor: 我的下载 as a secretary",
+            PORT,
+            raw_request("GET", reverse("assessments:prepared_file_list"), cookie=mine["cookie"]),
+        ),
+        (
+            "save one answer (POST)",
+            PORT,
+            raw_request(
+                "POST",
+                save_url,
+                cookie=mine["cookie"],
+                csrf=mine["csrf"],
+                body=b"value=6&narrative=benchmark",
+                content_type="application/x-www-form-urlencoded",
+            ),
+        ),
+        (
+            f"upload a {len(photo) // 1024} KB photo",
+            PORT,
+            raw_request(
+                "POST",
+                upload_url,
+                cookie=mine["cookie"],
+                csrf=mine["csrf"],
+                body=upload,
+                content_type=f"multipart/form-data; boundary={boundary}",
+            ),
+        ),
+        (
+            "town workbench",
+            PORT,
+            raw_request(
+                "GET",
+                reverse("assessments:town_dashboard", args=[town.pk]),
+                cookie=theirs["cookie"],
+            ),
+        ),
+        (
+            "filed pass list PDF",
+            PORT,
+            raw_request(
+                "GET",
+                reverse("assessments:pass_list_pdf", args=[pass_list.campaign_id]),
+                cookie=theirs["cookie"],
+            ),
+        ),
+    ]
+
+
+class Served:
+    """gunicorn (and the background worker) on the benchmark's database, until closed."""
+
+    def __init__(self, app, port, model, folder):
+        database = settings.DATABASES["default"]
+        url = (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        )
+        environment = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "MEDIA_ROOT": str(Path(folder) / "media"),
+            "CACHE_URL": f"filecache://{Path(folder) / 'cache'}",
+        }
+        self.log = (Path(folder) / f"{model}-{port}.log").open("w")
+        command = [str(Path(sys.executable).parent / "gunicorn"), app, "--bind"]
+        command += [f"127.0.0.1:{port}", "--timeout", "120", "--backlog", "2048"]
+        self.processes = [
+            subprocess.Popen(
+                command + WORKER_MODELS[model],
+                cwd=ROOT,
+                env=environment,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            )
+        ]
+        if app == "pingan.wsgi":
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "db_worker", "--no-reload"],
+                    cwd=ROOT,
+                    env=environment,
+                    stdout=self.log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        self.port = port
+        self._wait()
+
+    def _wait(self):
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.5)
+                continue
+            break
+        else:
+            self.close()
+            raise RuntimeError("gunicorn did not start")
+
+    def close(self):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=60)
+        self.log.close()
+
+
+def _ms(seconds):
+    return f"{seconds * 1000:.0f} ms"
+
+
+def section(town, surge_people):
+    photo, table = requests_of_the_table(town)
+    lines = ["## 7. Capacity: every request against the floors", ""]
+    with tempfile.TemporaryDirectory() as folder:
+        # Which worker model: the portal floor at 8 clients, alone and beside idle connections.
+        models = []
+        for model in WORKER_MODELS:
+            served = Served("pingan.wsgi", PORT, model, folder)
+            try:
+                floor_request = table[1][2]
+                closed_loop(PORT, floor_request, 8, seconds=3)
+                alone = closed_loop(PORT, floor_request, 8)
+                beside = closed_loop(PORT, floor_request, 8, idle=IDLE_CONNECTIONS)
+            finally:
+                served.close()
+            models.append((model, alone, beside))
+        chosen = max(models, key=lambda row: min(row[1].served, row[2].served))[0]
+        lines += [
+            "Worker model, chosen by measurement: the portal floor with 8 clients, alone and",
+            f"with {IDLE_CONNECTIONS} connections held open and silent (a phone that",
+            "connected and lost its signal).",
+            "",
+            "| gunicorn | alone: req/s | p95 | beside idle connections: req/s | p95 | errors |",
+            "|---|---|---|---|---|---|",
+        ]
+        for model, alone, beside in models:
+            lines.append(
+                f"| {model} {' '.join(WORKER_MODELS[model])} | {alone.served:.1f} | "
+                f"{_ms(alone.percentile(0.95))} | {beside.served:.1f} | "
+                f"{_ms(beside.percentile(0.95))} | {alone.errors + beside.errors} |"
+            )
+        lines += ["", f"Chosen: **{chosen}** (`{' '.join(WORKER_MODELS[chosen])}`).", ""]
+
+        bare = Served("benchmarks.bare", BARE_PORT, chosen, folder)
+        portal = Served("pingan.wsgi", PORT, chosen, folder)
+        results = []
+        try:
+            for label, port, request in table:
+                closed_loop(port, request, 2, seconds=2)
+                results.append((label, rising(port, request)))
+            surges = (
+                [(pace, surge(PORT, surge_people, photo, pace, 60)) for pace in PACES]
+                if surge_people
+                else []
+            )
+        finally:
+            bare.close()
+            portal.close()
+            tracebacks = sum(
+                path.read_text().count("Traceback") for path in Path(folder).glob("*.log")
+            )
+
+    best = {label: max(outcome.served for _, outcome in rows) for label, rows in results}
+    floor = best[table[1][0]]
+    lines += [
+        f"Each request played by a closed loop of clients for {STEP_SECONDS} s at 1, 2, 4, …",
+        "clients until its p95 passes 1 s; the client connects for each request and closes",
+        "after the answer. Best req/s over the levels; p50 at one client; × is the share of",
+        "the portal floor's best.",
+        "",
+        "| request | best req/s | at clients | p50 at 1 client | × portal floor | "
+        "req/s (p95) at each level |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, rows in results:
+        top_clients, top = max(rows, key=lambda row: row[1].served)
+        levels = "; ".join(
+            f"{clients}: {outcome.served:.0f} ({_ms(outcome.percentile(0.95))})"
+            + (f", {outcome.errors} errors" if outcome.errors else "")
+            for clients, outcome in rows
+        )
+        lines.append(
+            f"| {label} | {top.served:.1f} | {top_clients} | "
+            f"{_ms(statistics.median(rows[0][1].latencies))} | "
+            f"{best[label] / floor:.2f} | {levels} |"
+        )
+    if surges:
+        lines += [
+            "",
+            f"The surge: {len(surge_people)} secretaries of the generated villages, each",
+            "pausing as the pace says, then connecting and sending (four saves to one upload",
+            "of the photo above), 60 s at each pace.",
+            "",
+            "| pause | offered | served req/s | errors | p50 | p95 | p99 |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for pace, outcome in surges:
+            offered = len(surge_people) / statistics.mean(pace)
+            lines.append(
+                f"| {pace[0]:.0f}–{pace[1]:.0f} s | ~{offered:.0f}/s | {outcome.served:.1f} | "
+                f"{outcome.errors} | {_ms(outcome.percentile(0.5))} | "
+                f"{_ms(outcome.percentile(0.95))} | {_ms(outcome.percentile(0.99))} |"
+            )
+    lines += ["", f"The servers logged {tracebacks} tracebacks."]
+    return lines
