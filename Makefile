@@ -67,7 +67,7 @@ screenshots: system-packages setup
 	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser_year.py -k whole_year
 	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_documents.py -k every_document
 
-# Province-scale figures into docs/benchmarks.md (PostgreSQL; wrk for the load test).
+# Province-scale figures into docs/benchmarks.md (PostgreSQL).
 bench: setup fonts
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

@@ -14,6 +14,10 @@ COUNTS = ("total", "passed", "reviewed", "review_passed", "holding")
 
 def mark_stale(entries):
     """Audit watcher: the campaigns whose counts the recorded entries may change."""
+    if any(e.object_type in ("villages.Village", "villages.Region") for e in entries):
+        # A village moved or merged moves its titles between towns: rare, so everything.
+        CampaignTally.objects.update(stale=True, version=F("version") + 1)
+        return
     assessments = [e.object_id for e in entries if e.object_type == "assessments.Assessment"]
     campaigns = {e.object_id for e in entries if e.object_type == "assessments.Campaign"}
     # A title counts for its village's town and year: every campaign of that town.

@@ -3,9 +3,10 @@
     make bench                          # all sections, 27,057 villages, 5 years
     make bench BENCH_ARGS="--villages 2000 --years 2 --skip-load"
     make bench BENCH_ARGS="--only-audit"  # section 6 alone, the rest of the report kept
+    make bench BENCH_ARGS="--only-capacity"  # section 3 alone, on a smaller province
 
 Needs PostgreSQL (DATABASE_URL; default the local `pingan_bench`, of which a throwaway
-`test_…` copy is made and dropped) and, for the load test, `wrk` (Debian package `wrk`).
+`test_…` copy is made and dropped). The capacity section plays its own HTTP client.
 Runs with DEBUG off, as in production.
 """
 
@@ -40,7 +41,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benchmarks import audit, capacity, documents, explain, load, spreadsheets  # noqa: E402
+from benchmarks import audit, capacity, documents, explain, spreadsheets  # noqa: E402
 from villages.models import Membership, Region, User, Village  # noqa: E402
 
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -284,11 +285,12 @@ def only_audit():
     print(f"written {REPORT.relative_to(ROOT)}")
 
 
-CAPACITY_HEADING = "## 7. Capacity"
+CAPACITY_HEADING = "## 3. "
+AFTER_CAPACITY = "## 4. "
 
 
 def only_capacity(villages, users):
-    """Measure section 7 on the demo town (and `villages` generated ones for the surge) and
+    """Measure section 3 on the demo town (and `villages` generated ones for the surge) and
     put it in the kept report."""
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
@@ -299,7 +301,7 @@ def only_capacity(villages, users):
         generate(villages, 2)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        _accounts, people = load.secretaries(users) if users else ([], [])
+        _accounts, people = capacity.secretaries(users) if users else ([], [])
         measured = "\n".join(
             [
                 *capacity.section(Region.objects.get(code="429006104"), people),
@@ -311,11 +313,9 @@ def only_capacity(villages, users):
     finally:
         teardown_databases(old_config, verbosity=0)
     text = REPORT.read_text(encoding="utf-8")
-    if CAPACITY_HEADING in text:
-        start = text.index(CAPACITY_HEADING)
-        text = text[:start] + text[text.index(READING, start) :]
-    at = text.index(READING)
-    REPORT.write_text(text[:at] + measured + "\n\n" + text[at:], encoding="utf-8")
+    start = text.index(CAPACITY_HEADING)
+    end = text.index(AFTER_CAPACITY, start)
+    REPORT.write_text(text[:start] + measured + "\n\n" + text[end:], encoding="utf-8")
     print(f"written {REPORT.relative_to(ROOT)}")
 
 
@@ -323,16 +323,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=27057)
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--skip-load", action="store_true", help="leave out the wrk load test")
+    parser.add_argument(
+        "--skip-load", action="store_true", help="leave out the capacity table and the surge"
+    )
     parser.add_argument("--load-users", type=int, default=500)
-    parser.add_argument("--load-seconds", type=int, default=120)
     parser.add_argument(
         "--only-audit", action="store_true", help="measure section 6 alone, keep the rest"
     )
     parser.add_argument(
         "--only-capacity",
         action="store_true",
-        help="measure section 7 alone (the demo town and --capacity-villages), keep the rest",
+        help="measure section 3 alone (the demo town and --capacity-villages), keep the rest",
     )
     parser.add_argument("--capacity-villages", type=int, default=700)
     arguments = parser.parse_args()
@@ -389,13 +390,11 @@ def main():
             "",
         ]
         if arguments.skip_load:
-            sections += ["## 3. Load test", "", "Left out in this run (`--skip-load`).", ""]
+            sections += [capacity.HEADING, "", "Left out in this run (`--skip-load`).", ""]
         else:
-            sections += [
-                *load.section(users=arguments.load_users, seconds=arguments.load_seconds),
-                "",
-            ]
-            print("load test done", flush=True)
+            _accounts, people = capacity.secretaries(arguments.load_users)
+            sections += [*capacity.section(actors.town, people), ""]
+            print("capacity and surge measured", flush=True)
         sections += [*documents.section(actors), ""]
         print("documents measured", flush=True)
         sections += [*spreadsheets.section(actors, size), ""]
