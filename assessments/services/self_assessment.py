@@ -104,9 +104,9 @@ def save_answer(
     criterion = criterion_in_standard(assessment, criterion_id)
     if not criterion.is_judged:
         raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项填写其下各条。")
-    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first() or Answer(
-        assessment=assessment, criterion=criterion
-    )
+    answer = Answer.objects.filter(assessment=assessment, criterion=criterion).first() or Answer()
+    # The locked rows, so that the audit entry names the answer without fetching them again.
+    answer.assessment, answer.criterion = assessment, criterion
     if base_version is not None and answer.pk and answer.version != base_version:
         raise StaleAnswer(answer)
     before = answer_values(answer) if answer.pk else None
