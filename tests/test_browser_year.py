@@ -494,7 +494,7 @@ def test_going_back_to_a_saved_criterion_saves_from_its_new_version(
 
 
 def test_a_phone_sends_its_photo_small_upright_and_with_its_capture_time(
-    browser, live_server, people, campaign, xingou
+    browser, live_server, people, campaign, xingou, tmp_path
 ):
     page = browser.new_context(viewport=PHONE).new_page()
     sign_in(page, live_server.url, people["secretary"])
@@ -508,6 +508,7 @@ def test_a_phone_sends_its_photo_small_upright_and_with_its_capture_time(
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.get_by_text("已上传“现场.jpg”")).to_be_visible()
     expect(page.get_by_text("处理中")).to_be_visible()
+    snap(page, "phone-photo-processing", tmp_path)
 
     photo = Evidence.objects.get()
     sent = photo.file.read()
@@ -522,5 +523,6 @@ def test_a_phone_sends_its_photo_small_upright_and_with_its_capture_time(
     finish_photos()
     page.reload()
     expect(page.locator("img.thumbnail")).to_be_visible()
+    snap(page, "phone-photo-ready", tmp_path)
     photo.refresh_from_db()
     assert timezone.localtime(photo.captured_at).strftime("%Y-%m-%d %H:%M") == "2024-05-06 07:08"
