@@ -4,6 +4,7 @@ import io
 import uuid
 import warnings
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -158,23 +159,30 @@ def _damaged_image(name):
     return InvalidInput(f"图片“{name}”无法识别或已损坏，请重新拍摄后上传。")
 
 
-def _check_image_header(upload, accepted):
-    """In the request, only what the header tells: the size, before a pixel is decoded."""
-    if not accepted.content_type.startswith("image/"):
-        return
-    name = upload.name
-    upload.seek(0)
+@contextmanager
+def _image_of(file, name):
+    """The image in `file`, refused in Chinese when it is damaged or has too many pixels (the
+    header gives the size before a pixel is decoded), whatever the body of the block decodes."""
+    file.seek(0)
     try:
         with warnings.catch_warnings():
             # Pillow only warns of a decompression bomb; here it is a refusal.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
+            with Image.open(file) as image:
                 if image.width * image.height > settings.EVIDENCE_MAX_PIXELS:
                     raise _too_many_pixels(name)
+                yield image
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise _too_many_pixels(name) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise _damaged_image(upload.name) from None
+        raise _damaged_image(name) from None
+
+
+def _check_image_header(upload, accepted):
+    """In the request, only what the header tells: the type and size, no pixel decoded."""
+    if accepted.content_type.startswith("image/"):
+        with _image_of(upload, upload.name):
+            pass
 
 
 def _upright(image):
@@ -188,28 +196,18 @@ def process_photo(stored, name, extension):
     """A stored photo decoded in full, written again upright with its capture time alone, and
     thumbnailed: (content, thumbnail, captured_at). Run by the background worker."""
     accepted = ACCEPTED[extension]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(stored) as image:
-                if image.width * image.height > settings.EVIDENCE_MAX_PIXELS:
-                    raise _too_many_pixels(name)
-                image.verify()
-            stored.seek(0)
-            with Image.open(stored) as image:
-                captured_at = _captured_at(image)
-                image = _upright(image)
-                long_side = settings.EVIDENCE_PHOTO_LONG_SIDE
-                if max(image.size) > long_side:
-                    image.thumbnail((long_side, long_side))
-                content = _reencoded(image, accepted, captured_at)
-                image.thumbnail(THUMBNAIL_SIZE)
-                buffer = io.BytesIO()
-                image.convert("RGB").save(buffer, "JPEG", quality=80)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _too_many_pixels(name) from None
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise _damaged_image(name) from None
+    with _image_of(stored, name) as image:
+        image.verify()
+    with _image_of(stored, name) as image:
+        captured_at = _captured_at(image)
+        image = _upright(image)
+        long_side = settings.EVIDENCE_PHOTO_LONG_SIDE
+        if max(image.size) > long_side:
+            image.thumbnail((long_side, long_side))
+        content = _reencoded(image, accepted, captured_at)
+        image.thumbnail(THUMBNAIL_SIZE)
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=80)
     return content, buffer.getvalue(), captured_at
 
 

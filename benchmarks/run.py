@@ -257,66 +257,44 @@ def kept_reading():
     return text[text.index(READING) :] if READING in text else f"{READING}\n\n(to be written)\n"
 
 
-AUDIT_HEADING = "## 6. Audit trail"
-
-
-def only_audit():
-    """Measure the audit appends on the demo town and put the section in the kept report."""
+def measured_alone(flag, heading, next_heading, measure):
+    """Run `measure()` (its lines) on a throwaway database and put them in the kept report in
+    place of the section's earlier figures, the rest of the report as it was."""
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
-        with override_settings(DEBUG=True):
-            quietly("seed_demo")
         measured = "\n".join(
             [
-                *audit.section(),
+                *measure(),
                 "",
-                f"(Measured on {datetime.date.today().isoformat()}: {machine()}, "
-                "with `--only-audit`.)",
+                f"(Measured on {datetime.date.today().isoformat()}: {machine()}, with `{flag}`.)",
             ]
         )
     finally:
         teardown_databases(old_config, verbosity=0)
     text = REPORT.read_text(encoding="utf-8")
-    if AUDIT_HEADING in text:
-        start = text.index(AUDIT_HEADING)
-        text = text[:start] + text[text.index(READING, start) :]
-    at = text.index(READING)
-    REPORT.write_text(text[:at] + measured + "\n\n" + text[at:], encoding="utf-8")
-    print(f"written {REPORT.relative_to(ROOT)}")
-
-
-CAPACITY_HEADING = "## 3. "
-AFTER_CAPACITY = "## 4. "
-
-
-def only_capacity(villages, users):
-    """Measure section 3 on the demo town (and `villages` generated ones for the surge) and
-    put it in the kept report."""
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        quietly("collectstatic", interactive=False)
-        with override_settings(DEBUG=True):
-            quietly("seed_demo")
-            quietly("seed_demo_campaign")
-        generate(villages, 2)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        _accounts, people = capacity.secretaries(users) if users else ([], [])
-        measured = "\n".join(
-            [
-                *capacity.section(Region.objects.get(code="429006104"), people),
-                "",
-                f"(Measured on {datetime.date.today().isoformat()}: {machine()}, "
-                "with `--only-capacity`.)",
-            ]
-        )
-    finally:
-        teardown_databases(old_config, verbosity=0)
-    text = REPORT.read_text(encoding="utf-8")
-    start = text.index(CAPACITY_HEADING)
-    end = text.index(AFTER_CAPACITY, start)
+    end = text.index(next_heading)
+    start = text.index(heading) if heading in text[:end] else end
     REPORT.write_text(text[:start] + measured + "\n\n" + text[end:], encoding="utf-8")
     print(f"written {REPORT.relative_to(ROOT)}")
+
+
+def audit_alone():
+    with override_settings(DEBUG=True):
+        quietly("seed_demo")
+    return audit.section()
+
+
+def capacity_alone(villages, users):
+    """Section 3 on the demo town, with `villages` generated ones for the surge."""
+    quietly("collectstatic", interactive=False)
+    with override_settings(DEBUG=True):
+        quietly("seed_demo")
+        quietly("seed_demo_campaign")
+    generate(villages, 2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    _accounts, people = capacity.secretaries(users) if users else ([], [])
+    return capacity.section(Region.objects.get(code="429006104"), people)
 
 
 def main():
@@ -340,10 +318,15 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
     if arguments.only_capacity:
-        only_capacity(arguments.capacity_villages, arguments.load_users)
+        measured_alone(
+            "--only-capacity",
+            capacity.HEADING,
+            "## 4. ",
+            lambda: capacity_alone(arguments.capacity_villages, arguments.load_users),
+        )
         return
     if arguments.only_audit:
-        only_audit()
+        measured_alone("--only-audit", "## 6. Audit trail", READING, audit_alone)
         return
     today = datetime.date.today().isoformat()
     old_config = setup_databases(verbosity=0, interactive=False)
