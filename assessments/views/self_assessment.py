@@ -242,14 +242,6 @@ def assessment_criterion(request, assessment_id, criterion_id):
     can_edit = assessment.is_editable and request.user.has_perm(
         "assessments.edit_assessment", assessment
     )
-    previous = previous_assessment_of(assessment)
-    is_new_or_changed = criterion.pk in new_or_changed_criteria(assessment, previous)
-    last_year_evidence = []
-    if can_edit and previous is not None and not is_new_or_changed:
-        kept = assessment.evidence.filter(withdrawn_at__isnull=True).values("carried_from")
-        last_year_evidence = previous.evidence.filter(
-            criterion__key=criterion.key, withdrawn_at__isnull=True
-        ).exclude(pk__in=kept)
     form = AnswerForm(
         request.POST or None,
         criterion=criterion,
@@ -281,6 +273,15 @@ def assessment_criterion(request, assessment_id, criterion_id):
                     if short:
                         messages.warning(request, f"{criterion.label}：{short}，本条目不达标。")
                 return redirect(_next_criterion_url(assessment, criterion))
+    # What only the page shows, read once the save (which answers with a redirect) is past.
+    previous = previous_assessment_of(assessment)
+    is_new_or_changed = criterion.pk in new_or_changed_criteria(assessment, previous)
+    last_year_evidence = []
+    if can_edit and previous is not None and not is_new_or_changed:
+        kept = assessment.evidence.filter(withdrawn_at__isnull=True).values("carried_from")
+        last_year_evidence = previous.evidence.filter(
+            criterion__key=criterion.key, withdrawn_at__isnull=True
+        ).exclude(pk__in=kept)
     _, return_comments = latest_return_comments(assessment)
     judged = list(
         Criterion.objects.filter(standard_id=assessment.standard_id)
