@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.test import override_settings
 
 from assessments import services
@@ -31,20 +31,6 @@ def process_own_cache():
     local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(CACHES=local):
         yield
-
-
-@pytest.fixture(scope="session", autouse=True)
-def connections_closed_after_each_request():
-    """The live server's request threads share the test's one in-memory SQLite connection; a
-    connection kept across requests (a deployment's setting) would outlive the server."""
-    kept = {}
-    for alias in connections:
-        kept[alias] = connections.settings[alias]["CONN_MAX_AGE"]
-        connections.settings[alias]["CONN_MAX_AGE"] = 0
-        connections[alias].settings_dict["CONN_MAX_AGE"] = 0
-    yield
-    for alias, age in kept.items():
-        connections.settings[alias]["CONN_MAX_AGE"] = age
 
 
 @pytest.fixture(autouse=True)
