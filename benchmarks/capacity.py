@@ -394,8 +394,6 @@ class Served:
             "DATABASE_URL": url,
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
-            # Plain HTTP on loopback: in a deployment the proxy in front terminates TLS.
-            "SECURE_SSL_REDIRECT": "0",
             "MEDIA_ROOT": str(Path(folder) / "media"),
             "CACHE_URL": f"filecache://{Path(folder) / 'cache'}",
         }

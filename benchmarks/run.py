@@ -28,6 +28,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pingan
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+# Plain HTTP on loopback: in a deployment the proxy in front terminates TLS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("AUDIT_KEY", "benchmark-only-audit-key")
 os.environ.setdefault("AUDIT_SIGNING_KEY", "42" * 32)
 
