@@ -5,11 +5,17 @@ assessment, a campaign or a title, `mark_stale` marks the campaigns concerned in
 transaction, and the next reader (`counts_of`) counts those again in two grouped queries and
 keeps the result. A ranking over a province then reads a row a town."""
 
-from django.db.models import Count, F, Q
+from functools import reduce
+from operator import or_
+
+from django.db.models import Case, Count, F, Q, Value, When
 
 from assessments.models import Assessment, Campaign, CampaignTally, Title
 
 COUNTS = ("total", "passed", "reviewed", "review_passed", "holding")
+# Counts written back in one statement per this many campaigns (SQLite parses the guard, an OR
+# of one condition a campaign, within its expression depth).
+WRITE_BACK_BATCH = 300
 
 
 def mark_stale(entries):
@@ -101,9 +107,16 @@ def counts_of(campaigns):
         ],
         ignore_conflicts=True,
     )
-    for campaign in todo:
-        if campaign.pk in kept:
-            CampaignTally.objects.filter(
-                campaign_id=campaign.pk, version=kept[campaign.pk].version
-            ).update(stale=False, **counted[campaign.pk])
+    stale = [campaign.pk for campaign in todo if campaign.pk in kept]
+    for start in range(0, len(stale), WRITE_BACK_BATCH):
+        batch = stale[start : start + WRITE_BACK_BATCH]
+        # Each row only if no change marked it since it was read (its version unchanged).
+        unchanged = reduce(or_, (Q(campaign_id=pk, version=kept[pk].version) for pk in batch))
+        CampaignTally.objects.filter(unchanged).update(
+            stale=False,
+            **{
+                name: Case(*(When(campaign_id=pk, then=Value(counted[pk][name])) for pk in batch))
+                for name in COUNTS
+            },
+        )
     return counts | counted
