@@ -235,7 +235,6 @@ def finish_photo(*, evidence_id):
                 content, thumbnail, captured_at = process_photo(
                     stored, evidence.original_name, evidence.extension
                 )
-            evidence.file.close()
         except InvalidInput as refusal:
             evidence.status = Evidence.Status.REFUSED
             evidence.refusal = refusal.message[:200]
