@@ -91,6 +91,41 @@ def raw_request(method, path, *, cookie="", csrf="", body=b"", content_type=""):
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+BOUNDARY = "----pinganbenchmark"
+
+
+def upload_request(path, person, photo):
+    """A photo sent as the evidence form sends it."""
+    body = (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"'
+            "\r\nContent-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + photo
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    return raw_request(
+        "POST",
+        path,
+        cookie=person["cookie"],
+        csrf=person["csrf"],
+        body=body,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
+
+
+def save_request(path, person, value):
+    """A camera count saved as the criterion form saves it."""
+    return raw_request(
+        "POST",
+        path,
+        cookie=person["cookie"],
+        csrf=person["csrf"],
+        body=f"value={value}&narrative=benchmark".encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
 async def send(port, request, timeout=30.0):
     """Connect, send, read the whole answer, close: (status, seconds)."""
     started = time.perf_counter()
@@ -171,42 +206,19 @@ def surge(port, people, photo, pace, seconds):
     async def run():
         latencies, errors = [], 0
         deadline = time.perf_counter() + seconds
-        boundary = "----pinganbenchmark"
 
         async def secretary(person, turn):
             nonlocal errors
-            cookie = f"sessionid={person['session']}; csrftoken={person['csrf']}"
+            upload = upload_request(person["upload"], person, photo)
             while True:
                 await asyncio.sleep(random.uniform(*pace))
                 if time.perf_counter() >= deadline:
                     return
                 turn += 1
                 if turn % 5 == 0:
-                    body = (
-                        (
-                            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-                            f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
-                        ).encode()
-                        + photo
-                        + f"\r\n--{boundary}--\r\n".encode()
-                    )
-                    request = raw_request(
-                        "POST",
-                        person["upload"],
-                        cookie=cookie,
-                        csrf=person["csrf"],
-                        body=body,
-                        content_type=f"multipart/form-data; boundary={boundary}",
-                    )
+                    request = upload
                 else:
-                    request = raw_request(
-                        "POST",
-                        person["save"],
-                        cookie=cookie,
-                        csrf=person["csrf"],
-                        body=f"value={5 + turn % 20}&narrative=benchmark".encode(),
-                        content_type="application/x-www-form-urlencoded",
-                    )
+                    request = save_request(person["save"], person, 5 + turn % 20)
                 try:
                     status, took = await send(port, request)
                 except (TimeoutError, OSError, ValueError):
@@ -252,15 +264,9 @@ def secretaries(count):
     for user, assessment in zip(users, assessments, strict=True):
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "villages.authentication.PasswordBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
         people.append(
             {
-                "session": session.session_key,
-                "csrf": get_random_string(32),
+                **signed_in(user),
                 "save": reverse(
                     "assessments:assessment_criterion", args=[assessment.pk, threshold.pk]
                 ),
@@ -316,15 +322,6 @@ def requests_of_the_table(town):
     Membership.objects.get_or_create(user=office, role=Membership.Role.TOWN_OFFICE, region=town)
     mine, theirs = signed_in(secretary), signed_in(office)
     photo = photo_bytes()
-    boundary = "----pinganbenchmark"
-    upload = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"'
-            "\r\nContent-Type: image/jpeg\r\n\r\n"
-        ).encode()
-        + photo
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
     pass_list = filed_pass_list(town)
     save_url = reverse("assessments:assessment_criterion", args=[assessment.pk, threshold.pk])
     upload_url = reverse("assessments:evidence_upload", args=[assessment.pk, threshold.pk])
@@ -338,26 +335,12 @@ def requests_of_the_table(town):
         (
             "save one answer (POST)",
             PORT,
-            raw_request(
-                "POST",
-                save_url,
-                cookie=mine["cookie"],
-                csrf=mine["csrf"],
-                body=b"value=6&narrative=benchmark",
-                content_type="application/x-www-form-urlencoded",
-            ),
+            save_request(save_url, mine, 6),
         ),
         (
             f"upload a {len(photo) // 1024} KB photo",
             PORT,
-            raw_request(
-                "POST",
-                upload_url,
-                cookie=mine["cookie"],
-                csrf=mine["csrf"],
-                body=upload,
-                content_type=f"multipart/form-data; boundary={boundary}",
-            ),
+            upload_request(upload_url, mine, photo),
         ),
         (
             "town workbench",
