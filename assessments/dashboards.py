@@ -24,6 +24,7 @@ from assessments.selectors import (
     target_ratio_for,
     with_year_titles,
 )
+from assessments.tallies import sums_under
 from assessments.verdict import evaluate
 from villages.models import Region
 
@@ -173,19 +174,15 @@ def region_ranking(region, year, sort=None):
     """Each child region of `region` with its rates for the year, and the region's sum."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
-    campaigns = list(
-        Campaign.objects.filter(year=year, town__path__startswith=region.path)
-        .exclude(status=Campaign.Status.DRAFT)
-        .select_related("town")
+    campaigns = Campaign.objects.filter(year=year, town__path__startswith=region.path).exclude(
+        status=Campaign.Status.DRAFT
     )
     empty = Rates.none(target)
-    sums = {child.pk: empty for child in children}
-    by_campaign = rates_by_campaign(campaigns, target)
-    for campaign in campaigns:
-        child = next((c for c in children if campaign.town.path.startswith(c.path)), None)
-        if child is not None:
-            sums[child.pk] = sums[child.pk] + by_campaign[campaign.pk]
-    rows = [(child, sums[child.pk]) for child in children]
+    sums = sums_under(campaigns, children)
+    rows = [
+        (child, Rates(target=target, **sums[child.pk]) if child.pk in sums else empty)
+        for child in children
+    ]
     if sort in SORT_KEYS:
         rows.sort(
             key=lambda row: (SORT_KEYS[sort](row[1]) is None, -(SORT_KEYS[sort](row[1]) or 0))

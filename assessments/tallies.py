@@ -8,7 +8,7 @@ keeps the result. A ranking over a province then reads a row a town."""
 from functools import reduce
 from operator import or_
 
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from assessments.models import Assessment, Campaign, CampaignTally, Title
 
@@ -120,3 +120,37 @@ def counts_of(campaigns):
             },
         )
     return counts | counted
+
+
+def sums_under(campaigns, regions):
+    """{region id: counts} summed over the campaigns of the towns under each region.
+
+    The kept rows are summed by the database, grouped by the region a town's path falls
+    under; the stale or missing ones are counted again first (counts_of) and added from that
+    count, so that a change landing meanwhile never mixes old and new figures."""
+    if not regions:
+        return {}
+    recounted = list(
+        campaigns.filter(Q(tally__isnull=True) | Q(tally__stale=True)).select_related("town")
+    )
+    counted = counts_of(recounted)
+    under = Case(
+        *(When(campaign__town__path__startswith=r.path, then=Value(r.pk)) for r in regions)
+    )
+    sums = {
+        row.pop("region"): row
+        for row in CampaignTally.objects.filter(campaign__in=campaigns)
+        .exclude(campaign__in=[campaign.pk for campaign in recounted])
+        .annotate(region=under)
+        .values("region")
+        .annotate(**{name: Sum(name) for name in COUNTS})
+        .order_by()
+        if row["region"] is not None
+    }
+    for campaign in recounted:
+        region = next((r for r in regions if campaign.town.path.startswith(r.path)), None)
+        if region is not None:
+            kept = sums.setdefault(region.pk, dict.fromkeys(COUNTS, 0))
+            for name in COUNTS:
+                kept[name] += counted[campaign.pk][name]
+    return sums

@@ -4,6 +4,7 @@
     make bench BENCH_ARGS="--villages 2000 --years 2 --skip-load"
     make bench BENCH_ARGS="--only-audit"  # section 6 alone, the rest of the report kept
     make bench BENCH_ARGS="--only-capacity"  # section 3 alone, on a smaller province
+    make bench BENCH_ARGS="--only-pages"  # sections 1, 2 and the plans alone
 
 Needs PostgreSQL (DATABASE_URL; default the local `pingan_bench`, of which a throwaway
 `test_…` copy is made and dropped). The capacity section plays its own HTTP client.
@@ -130,10 +131,13 @@ def pages(actors):
 
 
 def count_queries(actors):
+    """Each page's queries once warm: the first fetch after a change may count the kept
+    figures again (a fixed few queries more at any size, which the suite asserts)."""
     listed, _ = pages(actors)
     counts = {}
     for role, name, url in listed:
         client = actors.client(role)
+        client.get(url)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
@@ -299,6 +303,54 @@ def capacity_alone(villages, users):
     return capacity.section(Region.objects.get(code="429006104"), people)
 
 
+def measure_pages(villages, years):
+    """The report's head and sections 1, 2 and the query plans: the demo town measured, then a
+    province of `villages` generated and measured again."""
+    quietly("collectstatic", interactive=False)
+    with override_settings(DEBUG=True):
+        quietly("seed_demo")
+        quietly("seed_demo_campaign")
+    generate(17, years)
+    actors = Actors()
+    with override_settings(ROOT_URLCONF="benchmarks.urls"):
+        # Latency first: its saves give the assessment a history, which the pages then
+        # show at both sizes alike.
+        small_latency = latencies(actors)
+        small_queries = count_queries(actors)
+        print("17 villages measured", flush=True)
+        seconds = generate(villages, years)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        size = Village.objects.count()
+        print(f"{size} villages generated in {seconds:.0f} s", flush=True)
+        large_latency = latencies(actors)
+        large_queries = count_queries(actors)
+        listed, _ = pages(actors)
+        plans = explain.section(actors, listed)
+    print("pages measured", flush=True)
+    return (
+        actors,
+        size,
+        [
+            "# Benchmarks",
+            "",
+            f"Run on {datetime.date.today().isoformat()}: {machine()}.",
+            "`make bench` regenerates this file; the figures",
+            "come from one run over a throwaway PostgreSQL database holding the demo town",
+            f"(17 villages) and then a synthetic province of {size:,} villages with",
+            f"{years} years of campaigns (`manage.py generate_scale`, here in",
+            f"{seconds / 60:.1f} min).",
+            "",
+            *section_queries(small_queries, large_queries, size),
+            "",
+            *section_latency(small_latency, large_latency, size),
+            "",
+            *plans,
+            "",
+        ],
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=27057)
@@ -316,6 +368,11 @@ def main():
         help="measure section 3 alone (the demo town and --capacity-villages), keep the rest",
     )
     parser.add_argument("--capacity-villages", type=int, default=700)
+    parser.add_argument(
+        "--only-pages",
+        action="store_true",
+        help="measure sections 1 and 2 and the query plans alone, keep the rest",
+    )
     arguments = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
@@ -330,50 +387,17 @@ def main():
     if arguments.only_audit:
         measured_alone("--only-audit", "## 6. Audit trail", READING, audit_alone)
         return
-    today = datetime.date.today().isoformat()
+    if arguments.only_pages:
+        measured_alone(
+            "--only-pages",
+            "# Benchmarks",
+            capacity.HEADING,
+            lambda: measure_pages(arguments.villages, arguments.years)[2],
+        )
+        return
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
-        quietly("collectstatic", interactive=False)
-        with override_settings(DEBUG=True):
-            quietly("seed_demo")
-            quietly("seed_demo_campaign")
-        generate(17, arguments.years)
-        actors = Actors()
-        with override_settings(ROOT_URLCONF="benchmarks.urls"):
-            # Latency first: its saves give the assessment a history, which the pages then
-            # show at both sizes alike.
-            small_latency = latencies(actors)
-            small_queries = count_queries(actors)
-            print("17 villages measured", flush=True)
-            seconds = generate(arguments.villages, arguments.years)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            size = Village.objects.count()
-            print(f"{size} villages generated in {seconds:.0f} s", flush=True)
-            large_latency = latencies(actors)
-            large_queries = count_queries(actors)
-            listed, _ = pages(actors)
-            plans = explain.section(actors, listed)
-        print("pages measured", flush=True)
-        header = [
-            "# Benchmarks",
-            "",
-            f"Run on {today}: {machine()}.",
-            "`make bench` regenerates this file; the figures",
-            "come from one run over a throwaway PostgreSQL database holding the demo town",
-            f"(17 villages) and then a synthetic province of {size:,} villages with",
-            f"{arguments.years} years of campaigns (`manage.py generate_scale`, here in",
-            f"{seconds / 60:.1f} min).",
-            "",
-        ]
-        sections = [
-            *section_queries(small_queries, large_queries, size),
-            "",
-            *section_latency(small_latency, large_latency, size),
-            "",
-            *plans,
-            "",
-        ]
+        actors, size, sections = measure_pages(arguments.villages, arguments.years)
         if arguments.skip_load:
             sections += [capacity.HEADING, "", "Left out in this run (`--skip-load`).", ""]
         else:
@@ -387,9 +411,7 @@ def main():
         print("audit appends measured", flush=True)
     finally:
         teardown_databases(old_config, verbosity=0)
-    REPORT.write_text(
-        "\n".join(header + sections).rstrip() + "\n\n" + kept_reading(), encoding="utf-8"
-    )
+    REPORT.write_text("\n".join(sections).rstrip() + "\n\n" + kept_reading(), encoding="utf-8")
     print(f"written {REPORT.relative_to(ROOT)}")
 
 

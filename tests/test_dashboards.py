@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from assessments import services
 from assessments.dashboards import region_ranking, town_dashboard
-from assessments.models import Criterion, IncidentCategory
+from assessments.models import CampaignTally, Criterion, IncidentCategory
 from assessments.selectors import criteria_of
 from tests.factories import RegionFactory, VillageFactory, user_with_role
 from tests.helpers import new_campaign, run_base_year, run_town_year
@@ -159,6 +160,26 @@ class TestOneYearFigures:
         client.force_login(people["province_office"])
         province = client.get(reverse("home"), follow=True)
         assert [region.name for region, _ in province.context["rows"]] == ["天门市"]
+
+    def test_a_ranking_sums_the_kept_counts_and_counts_the_stale_ones_again(
+        self, scenario, people, wangchang
+    ):
+        province = wangchang.parent.parent
+        city = wangchang.parent
+        [(ranked, counted)], total = region_ranking(province, 2024)
+        assert ranked == city and (counted.passed, counted.total) == (14, 17) == (
+            total.passed,
+            total.total,
+        )
+        # The kept row is what a ranking reads while it is fresh ...
+        CampaignTally.objects.update(passed=3)
+        [(_, kept)], _ = region_ranking(province, 2024)
+        assert (kept.passed, kept.total) == (3, 17)
+        # ... and a stale one is counted again from the assessments, and kept.
+        CampaignTally.objects.update(stale=True, version=F("version") + 1)
+        [(_, recounted)], _ = region_ranking(province, 2024)
+        assert (recounted.passed, recounted.total) == (14, 17)
+        assert CampaignTally.objects.get().passed == 14
 
     def test_printouts_embed_fonts_and_show_glyphs(
         self, client, scenario, people, xingou, tmp_path
