@@ -143,6 +143,48 @@ class EvidenceForm(forms.Form):
         label="所涉期间(止)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, grids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if grids:
+            self.fields["grid"] = forms.TypedChoiceField(
+                label="所属网格",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "不属于某个网格")]
+                + [(grid.pk, f"{grid.name}({grid.households}户)") for grid in grids],
+                help_text="材料来自哪个网格，用于统计创建工作覆盖了多少网格。",
+            )
+
+
+class AssignForm(forms.Form):
+    """The secretary hands items (or whole groups) to a member of the team, with a due date."""
+
+    criteria = forms.TypedMultipleChoiceField(
+        label="交办的条目",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请勾选要交办的条目。"},
+        help_text="勾选一个分组即交办其下全部条目。",
+    )
+    assignee = forms.TypedChoiceField(
+        label="责任人", coerce=int, error_messages={"required": "请选择责任人。"}
+    )
+    due_on = forms.DateField(
+        label="完成期限",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写完成期限。", "invalid": "请填写正确的日期。"},
+    )
+
+    def __init__(self, *args, criteria, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = [
+            (c.pk, f"{c.label} {c.title}" + ("(整组)" if not c.is_judged else "")) for c in criteria
+        ]
+        self.fields["assignee"].choices = [("", "请选择")] + [
+            (m.user_id, f"{m.user.display_name}({m.post})") for m in team
+        ]
+
 
 class ReturnForm(forms.Form):
     general_reason = forms.CharField(

@@ -14,11 +14,13 @@ from django.urls import reverse
 from assessments.models import (
     Assessment,
     AssessmentEvent,
+    Assignment,
     Campaign,
     RectificationOrder,
     SampleEntry,
     SentReminder,
 )
+from assessments.selectors import latest_assignment_events, my_assignments
 from villages.models import Membership, User
 from villages.rules import memberships_of
 
@@ -95,7 +97,66 @@ def _secretary(village, today):
                     due,
                 )
             )
+        reminders += _handed_in(current)
     return reminders + _orders(Q(village=village), today, with_village=False)
+
+
+def _handed_in(assessment):
+    """Items members handed in, for the secretary to accept or send back: once a hand-in."""
+    waiting = list(
+        Assignment.objects.filter(
+            assessment=assessment, status=Assignment.Status.HANDED_IN
+        ).select_related("assignee", "criterion")
+    )
+    latest = latest_assignment_events(waiting)
+    url = reverse("assessments:assessment_assignments", args=[assessment.pk])
+    return [
+        Reminder(
+            f"handed-in:{assignment.pk}:{latest[assignment.pk]}",
+            f"{assignment.assignee.display_name}已交回“{assignment.criterion.label} "
+            f"{assignment.criterion.title}”，请验收或退回。",
+            url,
+            assessment.effective_due,
+        )
+        for assignment in waiting
+    ]
+
+
+def _team_member(user, today):
+    """A member's items: each newly assigned or sent back once, then at each step of its
+    due date."""
+    reminders = []
+    assignments = my_assignments(user)
+    latest = latest_assignment_events(assignments)
+    for assignment in assignments:
+        if not assignment.is_open:
+            continue
+        label = f"{assignment.criterion.label} {assignment.criterion.title}"
+        url = reverse(
+            "assessments:assessment_criterion",
+            args=[assignment.assessment_id, assignment.criterion_id],
+        )
+        if assignment.status == Assignment.Status.SENT_BACK:
+            text = f"书记退回了“{label}”：{assignment.note}"
+        else:
+            text = f"书记交办“{label}”，{assignment.due_on:%m月%d日}前完成。"
+        reminders.append(
+            Reminder(
+                f"assignment:{assignment.pk}:{latest[assignment.pk]}", text, url, assignment.due_on
+            )
+        )
+        step = step_of(assignment.due_on, today)
+        if step is not None:
+            reminders.append(
+                Reminder(
+                    f"assignment-due:{assignment.pk}:{assignment.due_on}:{step}",
+                    f"“{label}”{assignment.due_on:%m月%d日}到期，"
+                    f"{_when(assignment.due_on, today)}，请填报后交回书记。",
+                    url,
+                    assignment.due_on,
+                )
+            )
+    return reminders
 
 
 def _orders(scope, today, with_village):
@@ -182,6 +243,8 @@ def _city_office(region, today):
 def reminders_for(user, today):
     """Everything due for the user, the nearest deadline first."""
     reminders = []
+    if any(m.role == Role.VILLAGE_STAFF for m in memberships_of(user)):
+        reminders += _team_member(user, today)
     for membership in memberships_of(user):
         if membership.role == Role.SECRETARY:
             reminders += _secretary(membership.village, today)

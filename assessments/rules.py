@@ -2,7 +2,7 @@
 
 import rules
 
-from assessments.models import DocumentKind
+from assessments.models import Assessment, Campaign, DocumentKind
 from villages.rules import (
     REGIONAL_ROLES,
     Role,
@@ -72,7 +72,54 @@ rules.add_perm("assessments.view_campaign", is_administrator | can_see_campaign)
 rules.add_perm("assessments.create_campaign", is_administrator | is_town_office_of_region)
 rules.add_perm("assessments.open_campaign", is_administrator | is_town_office_of_campaign)
 
-rules.add_perm("assessments.view_assessment", is_administrator | can_see_assessment)
+
+@rules.predicate
+def is_team_member_of_current(user, assessment):
+    """A member of the village's team reads the village's assessment of the year in progress
+    (and nothing else of the village)."""
+    return (
+        assessment is not None
+        and assessment.kind == Assessment.Kind.YEARLY
+        and assessment.campaign.status in Campaign.OPEN_FOR_WORK
+        and holds_role_over_village(user, assessment.village, (Role.VILLAGE_STAFF,))
+    )
+
+
+@rules.predicate
+def assigns_items(user, assessment):
+    """The secretary hands the items of the yearly assessment to the team and accepts them."""
+    return (
+        assessment is not None
+        and assessment.kind == Assessment.Kind.YEARLY
+        and holds_role_over_village(
+            user, assessment.village, (Role.SECRETARY,), year_town(assessment)
+        )
+    )
+
+
+@rules.predicate
+def fills_assignment(user, assignment):
+    """The member an item is assigned to fills it while it is theirs to fill."""
+    return (
+        assignment is not None
+        and assignment.assignee_id == user.pk
+        and assignment.is_open
+        and is_team_member_of_current(user, assignment.assessment)
+    )
+
+
+@rules.predicate
+def reviews_assignment(user, assignment):
+    return assignment is not None and assigns_items(user, assignment.assessment)
+
+
+rules.add_perm(
+    "assessments.view_assessment",
+    is_administrator | can_see_assessment | is_team_member_of_current,
+)
+rules.add_perm("assessments.assign_items", assigns_items)
+rules.add_perm("assessments.fill_assignment", fills_assignment)
+rules.add_perm("assessments.review_assignment", reviews_assignment)
 rules.add_perm("assessments.edit_assessment", prepares_assessment)
 rules.add_perm("assessments.return_assessment", is_town_office_of_assessment)
 rules.add_perm("assessments.extend_deadline", is_town_office_of_assessment)

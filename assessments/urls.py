@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments.views import (
+    assignments,
     campaigns,
     city_review,
     dashboards,
@@ -46,6 +47,32 @@ urlpatterns = [
     ),
     path("campaigns/<int:campaign_id>/file/", town_review.campaign_file, name="campaign_file"),
     path("my/", self_assessment.my_assessment, name="my_assessment"),
+    path("my/items/", assignments.my_assignments_view, name="my_assignments"),
+    path(
+        "assessments/<int:assessment_id>/assignments/",
+        assignments.assessment_assignments,
+        name="assessment_assignments",
+    ),
+    path(
+        "assignments/<int:assignment_id>/hand-in/",
+        assignments.assignment_hand_in,
+        name="assignment_hand_in",
+    ),
+    path(
+        "assignments/<int:assignment_id>/accept/",
+        assignments.assignment_accept,
+        name="assignment_accept",
+    ),
+    path(
+        "assignments/<int:assignment_id>/send-back/",
+        assignments.assignment_send_back,
+        name="assignment_send_back",
+    ),
+    path(
+        "assignments/<int:assignment_id>/withdraw/",
+        assignments.assignment_withdraw,
+        name="assignment_withdraw",
+    ),
     path(
         "assessments/<int:assessment_id>/town/",
         town_review.town_assessment,

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from pingan.errors import ApplicationError, InvalidTransition, NotPermitted
 
@@ -38,3 +39,19 @@ class ApplicationErrorMiddleware:
         else:
             status = 400
         return render(request, "error.html", {"message": exception.message}, status=status)
+
+
+class PasswordChangeFirstMiddleware:
+    """An account opened with a one-time password does nothing but choose its own password
+    (or sign out) until it has one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.password_must_change:
+            allowed = (reverse("password_change"), reverse("logout"), settings.STATIC_URL)
+            if not request.path.startswith(allowed):
+                return redirect("password_change")
+        return self.get_response(request)

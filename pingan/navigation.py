@@ -6,7 +6,12 @@ from django.utils import timezone
 from assessments.selectors import overdue_orders, recent_revocations
 from audit.selectors import may_read_trail
 from pingan.freshness import kept
-from villages.rules import home_village_of, memberships_of
+from villages.rules import (
+    home_village_of,
+    memberships_of,
+    staffed_villages_of,
+    works_only_in_teams,
+)
 
 RECENT_REVOCATIONS = timedelta(days=30)
 
@@ -18,10 +23,16 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = [("首页", reverse("home"))]
+    if staffed_villages_of(user):
+        items.append(("我的任务", reverse("assessments:my_assignments")))
+    if works_only_in_teams(user):
+        # A member of a village's team reaches their items and nothing else.
+        return {"nav_items": items, "user_memberships": memberships_of(user)}
     village = home_village_of(user)
     if village is not None:
         items.append(("我的创建", reverse("assessments:my_assessment")))
         items.append(("我的村(社区)", reverse("villages:detail", args=[village.pk])))
+        items.append(("工作人员和网格", reverse("villages:team", args=[village.pk])))
     if user.has_perm("assessments.list_campaigns"):
         items.append(("创建活动", reverse("assessments:campaign_list")))
         items.append(("抽查复核", reverse("assessments:city_overview")))

@@ -5,6 +5,7 @@ from django.urls import include, path
 from api import account
 from assessments.views import dashboards
 from pingan.views import favicon
+from villages.views import PasswordChange
 
 urlpatterns = [
     path("", dashboards.home, name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChange.as_view(), name="password_change"),
     path("accounts/tokens/", account.token_list, name="token_list"),
     path("accounts/tokens/revoke-all/", account.token_revoke_all, name="token_revoke_all"),
     path("accounts/tokens/<str:digest>/revoke/", account.token_revoke, name="token_revoke"),

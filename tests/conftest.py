@@ -152,6 +152,7 @@ def one_user_per_role(town, secretary_village):
         "city_office": user_with_role(Role.CITY_OFFICE, town.parent),
         "province_office": user_with_role(Role.PROVINCE_OFFICE, town.parent.parent),
         "administrator": user_with_role(Role.ADMINISTRATOR),
+        "village_staff": user_with_role(Role.VILLAGE_STAFF, secretary_village, full_name="李网格"),
     }
 
 

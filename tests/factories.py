@@ -48,7 +48,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def user_with_role(role, place=None, **user_fields):
-    """A user holding one membership: `place` is a Village for a secretary, else a Region."""
+    """A user holding one membership: `place` is a Village for a secretary or a member of a
+    village's team, else a Region."""
     user = UserFactory(**user_fields)
     if role == Role.ADMINISTRATOR:
         user.is_staff = user.is_superuser = True
@@ -56,7 +57,9 @@ def user_with_role(role, place=None, **user_fields):
     MembershipFactory(
         user=user,
         role=role,
-        village=place if role == Role.SECRETARY else None,
-        region=place if role not in (Role.SECRETARY, Role.ADMINISTRATOR) else None,
+        village=place if role in (Role.SECRETARY, Role.VILLAGE_STAFF) else None,
+        region=place
+        if role not in (Role.SECRETARY, Role.VILLAGE_STAFF, Role.ADMINISTRATOR)
+        else None,
     )
     return user

@@ -18,6 +18,7 @@ SIGNED_IN_ROLES = (
     "city_office",
     "province_office",
     "administrator",
+    "village_staff",
 )
 
 

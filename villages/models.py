@@ -24,6 +24,11 @@ class StateEvent(models.Model):
 class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
+    password_must_change = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="以一次性密码开设的账号，首次登录后须先修改密码。",
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -223,6 +228,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         SECRETARY = "secretary", "村(社区)党组织书记"
+        VILLAGE_STAFF = "village_staff", "村(社区)工作人员"
         TOWN_OFFICE = "town_office", "镇平安办"
         TOWN_LEADING_GROUP = "town_leading_group", "镇平安建设领导小组"
         CITY_OFFICE = "city_office", "市委平安办"
@@ -256,6 +262,12 @@ class Membership(models.Model):
         blank=True,
         related_name="memberships",
     )
+    post = models.CharField(
+        "岗位",
+        max_length=30,
+        blank=True,
+        help_text="村(社区)工作人员的岗位，如网格员、辅警、治保调解主任、法律顾问。",
+    )
     is_active = models.BooleanField("有效", default=True)
 
     class Meta:
@@ -265,15 +277,19 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role="secretary", village__isnull=False, region__isnull=True)
+                    Q(
+                        role__in=["secretary", "village_staff"],
+                        village__isnull=False,
+                        region__isnull=True,
+                    )
                     | Q(role="administrator", village__isnull=True, region__isnull=True)
                     | (
-                        ~Q(role__in=["secretary", "administrator"])
+                        ~Q(role__in=["secretary", "village_staff", "administrator"])
                         & Q(village__isnull=True, region__isnull=False)
                     )
                 ),
                 name="membership_place_fits_role",
-                violation_error_message="村(社区)书记须指定村(社区)；镇、市、省角色须指定区划；系统管理员不指定地点。",
+                violation_error_message="村(社区)书记和工作人员须指定村(社区)；镇、市、省角色须指定区划；系统管理员不指定地点。",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "region", "village"], name="membership_unique"
@@ -300,6 +316,36 @@ class Membership(models.Model):
                     f"{Region.Level(expected_level).label}级区划。"
                 }
             )
+
+
+class Grid(models.Model):
+    """A 网格 of a village: the unit its 网格员 looks after, household by household."""
+
+    village = models.ForeignKey(
+        Village, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="grids"
+    )
+    name = models.CharField("网格名称", max_length=40)
+    grid_worker = models.ForeignKey(
+        User,
+        verbose_name="网格员",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grids",
+    )
+    households = models.PositiveIntegerField("户数", default=0)
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = "网格"
+        verbose_name_plural = "网格"
+        ordering = ["village", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "name"], name="grid_name_once_a_village"),
+        ]
+
+    def __str__(self):
+        return f"{self.village.name}{self.name}" if self.village_id else self.name
 
 
 class IssuingBodyManager(models.Manager):

@@ -3,7 +3,8 @@
 Every view, selector and template asks these predicates and scopes (assessments/rules.py
 builds its rules on them); nothing else looks at roles. A user's reach is the union of their
 active memberships: a secretary reaches one village, a regional role every village under its
-region, an administrator all.
+region, an administrator all. A member of a village's team (村(社区)工作人员) reaches only
+what assessments/rules.py grants on their own village: the items assigned to them.
 """
 
 import rules
@@ -20,6 +21,9 @@ REGIONAL_ROLES = (
     Role.CITY_OFFICE,
     Role.PROVINCE_OFFICE,
 )
+
+# Roles held at one village rather than at a region.
+VILLAGE_ROLES = (Role.SECRETARY, Role.VILLAGE_STAFF)
 
 _CACHE_ATTRIBUTE = "_pingan_memberships"
 
@@ -56,13 +60,14 @@ def has_regional_role(user):
 
 def holds_role_over_village(user, village, roles, town=None):
     """True when one of the user's memberships in `roles` covers the village: a secretary's
-    own village, or a region above `town`, the town whose record it is (the village's town
-    today unless a record of an earlier year names the town that ran that year)."""
+    (or team member's) own village, or a region above `town`, the town whose record it is (the
+    village's town today unless a record of an earlier year names the town that ran that
+    year)."""
     town = town or village.town
     for membership in memberships_of(user):
         if membership.role not in roles:
             continue
-        if membership.role == Role.SECRETARY:
+        if membership.role in VILLAGE_ROLES:
             if membership.village_id == village.pk:
                 return True
         elif town.is_within(membership.region):
@@ -137,6 +142,25 @@ def region_scope(user, prefix=""):
     return condition
 
 
+def staffed_villages_of(user):
+    """The ids of the villages whose team the user belongs to."""
+    return [m.village_id for m in memberships_of(user) if m.role == Role.VILLAGE_STAFF]
+
+
+def works_only_in_teams(user):
+    """A user whose every role is on a village's team (and who is no administrator)."""
+    held = memberships_of(user)
+    return bool(held) and not user.is_superuser and all(m.role == Role.VILLAGE_STAFF for m in held)
+
+
+@rules.predicate
+def manages_team_of(user, village):
+    """The secretary keeps their village's team; the town office may too."""
+    return village is not None and holds_role_over_village(
+        user, village, (Role.SECRETARY, Role.TOWN_OFFICE)
+    )
+
+
 def home_village_of(user):
     """The village a secretary works for, the landing place of their workspace."""
     for membership in memberships_of(user):
@@ -149,6 +173,7 @@ rules.add_perm("villages.list_villages", is_administrator | has_regional_role)
 rules.add_perm("villages.view_village", is_administrator | village_in_scope)
 rules.add_perm("villages.use_admin_site", is_administrator)
 rules.add_perm("villages.import_villages", is_administrator)
+rules.add_perm("villages.manage_team", is_administrator | manages_team_of)
 rules.add_perm("villages.view_region", is_administrator | region_in_scope)
 rules.add_perm("villages.view_region_dashboard", is_administrator | region_under_regional_role)
 

@@ -4,7 +4,14 @@ from django.db.models import Q
 from django.http import Http404
 
 from villages.figures import confirmed_figures
-from villages.models import NUMERIC_PROFILE_FIELDS, Membership, Region, Village, VillageEvent
+from villages.models import (
+    NUMERIC_PROFILE_FIELDS,
+    Grid,
+    Membership,
+    Region,
+    Village,
+    VillageEvent,
+)
 from villages.rules import REGIONAL_ROLES, is_administrator, memberships_of, village_scope
 
 
@@ -20,6 +27,23 @@ def access_village_by_id(user, village_id):
         return visible_villages(user).get(pk=village_id)
     except (Village.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该村(社区)。") from None
+
+
+def team_of(village, include_former=False):
+    """The village's team (村(社区)工作人员), by name; with `include_former` those who left
+    too, after the others."""
+    members = Membership.objects.filter(village=village, role=Membership.Role.VILLAGE_STAFF)
+    if not include_former:
+        members = members.filter(is_active=True)
+    return list(
+        members.select_related("user").order_by("-is_active", "user__full_name", "user__username")
+    )
+
+
+def grids_of(village):
+    return list(
+        Grid.objects.filter(village=village).select_related("grid_worker").order_by("name", "id")
+    )
 
 
 def village_history(village):

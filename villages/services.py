@@ -1,11 +1,19 @@
 """Writes to the administrative tree. Each records who changed what, from what, and why."""
 
+import re
+import secrets
+
 from django.db import transaction
 
-from audit.trail import record_many
+from audit.trail import record, record_many
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
-from villages.models import Village, VillageEvent
+from villages.models import Grid, Membership, User, Village, VillageEvent
 from villages.rules import is_administrator
+
+# Letters and digits that cannot be mistaken for one another when read aloud or off a screen.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_LENGTH = 10
+MOBILE = re.compile(r"^1\d{10}$")
 
 PROFILE_FIELDS = (
     "kind",
@@ -169,3 +177,148 @@ def merge_village(*, actor, village_id, into_village_id, reason):
         ]
     )
     return village
+
+
+def _lock_team_village(actor, village_id):
+    village = Village.objects.select_for_update().select_related("town").filter(pk=village_id)
+    village = village.first()
+    if village is None or not actor.has_perm("villages.manage_team", village):
+        raise NotPermitted("只有本村(社区)党组织书记或镇平安办可以维护工作人员和网格。")
+    return village
+
+
+def one_time_password():
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+@transaction.atomic
+def add_team_member(*, actor, village_id, full_name, phone, post):
+    """A member of the village's team (村(社区)工作人员), signing in with their phone number.
+
+    Returns (membership, password): a new account gets a one-time password, shown once and
+    changed at the first sign-in; an account the phone number already has keeps its own
+    (password None)."""
+    village = _lock_team_village(actor, village_id)
+    full_name, phone, post = full_name.strip(), phone.strip(), post.strip()
+    if not full_name:
+        raise InvalidInput("请填写工作人员姓名。")
+    if not MOBILE.match(phone):
+        raise InvalidInput(f"手机号码“{phone}”不是 11 位手机号，请核对。")
+    if not post:
+        raise InvalidInput("请填写工作人员的岗位，如网格员、辅警、治保调解主任。")
+    user = User.objects.select_for_update().filter(username=phone).first()
+    password = None
+    if user is None:
+        password = one_time_password()
+        user = User(username=phone, full_name=full_name, phone=phone, password_must_change=True)
+        user.set_password(password)
+        user.save()
+        record(
+            action="user.created",
+            actor=actor,
+            target=user,
+            after={"username": phone, "full_name": full_name, "for": village.code},
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        role=Membership.Role.VILLAGE_STAFF,
+        village=village,
+        region=None,
+        defaults={"post": post},
+    )
+    if not created and membership.is_active:
+        raise InvalidTransition(f"{user.display_name}已是{village.name}的工作人员。")
+    before = None if created else {"is_active": False, "post": membership.post}
+    membership.post, membership.is_active = post, True
+    membership.save()
+    record(
+        action="team.member_added",
+        actor=actor,
+        target=membership,
+        before=before,
+        after={"user": user.username, "full_name": user.full_name, "post": post},
+    )
+    return membership, password
+
+
+@transaction.atomic
+def end_team_membership(*, actor, membership_id, village_id, reason):
+    """A member leaves the team: they lose their reach at once; what they did stays theirs."""
+    _lock_team_village(actor, village_id)
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(pk=membership_id, role=Membership.Role.VILLAGE_STAFF, village_id=village_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise InvalidInput("未找到该工作人员。")
+    if not membership.is_active:
+        raise InvalidTransition(f"{membership.user.display_name}已不在工作人员名单中。")
+    if not reason.strip():
+        raise InvalidInput("请说明调整原因，如岗位变动、离任。")
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    record(
+        action="team.member_left",
+        actor=actor,
+        target=membership,
+        before={"is_active": True},
+        after={"is_active": False, "reason": reason.strip()},
+    )
+    return membership
+
+
+@transaction.atomic
+def save_grid(*, actor, village_id, name, households, grid_worker_id=None):
+    """Register a 网格 of the village, or change the one of that name; its 网格员 is a member
+    of the village's team."""
+    village = _lock_team_village(actor, village_id)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("请填写网格名称。")
+    if households is None or households < 0:
+        raise InvalidInput("户数须为不小于 0 的整数。")
+    worker = None
+    if grid_worker_id:
+        worker = User.objects.filter(
+            pk=grid_worker_id,
+            memberships__village=village,
+            memberships__role=Membership.Role.VILLAGE_STAFF,
+            memberships__is_active=True,
+        ).first()
+        if worker is None:
+            raise InvalidInput("网格员须是本村(社区)在册的工作人员。")
+    grid = Grid.objects.select_for_update().filter(village=village, name=name).first()
+    before = grid_values(grid) if grid else None
+    grid = grid or Grid(village=village, name=name)
+    grid.households, grid.grid_worker, grid.is_active = households, worker, True
+    grid.save()
+    record(action="grid.saved", actor=actor, target=grid, before=before, after=grid_values(grid))
+    return grid
+
+
+def grid_values(grid):
+    return {
+        "name": grid.name,
+        "households": grid.households,
+        "grid_worker": grid.grid_worker.username if grid.grid_worker_id else None,
+    }
+
+
+@transaction.atomic
+def change_own_password(*, actor, new_password):
+    """The user's own password, checked by the form; a one-time password is then spent."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    was_one_time = user.password_must_change
+    user.set_password(new_password)
+    user.password_must_change = False
+    user.save(update_fields=["password", "password_must_change"])
+    record(
+        action="user.password_changed",
+        actor=user,
+        target=user,
+        before={"password_must_change": was_one_time},
+        after={"password_must_change": False},
+    )
+    return user

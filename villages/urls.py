@@ -10,4 +10,10 @@ urlpatterns = [
     path("import/template.xlsx", views.village_import_template, name="import_template"),
     path("export.xlsx", views.village_export, name="export"),
     path("<int:village_id>/", views.village_detail, name="detail"),
+    path("<int:village_id>/team/", views.team, name="team"),
+    path(
+        "<int:village_id>/team/<int:membership_id>/end/",
+        views.team_member_end,
+        name="team_member_end",
+    ),
 ]

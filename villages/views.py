@@ -1,16 +1,25 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from audit.trail import record
+from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pagination import page_of
 from pingan.responses import xlsx_download
 from pingan.sheets import SheetRefused, StagedUploads, write_table
+from villages import services
+from villages.forms import GridForm, TeamMemberForm
 from villages.imports import EXAMPLE, HEADERS, export_rows, import_villages
 from villages.rules import require_permission
 from villages.selectors import (
     access_village_by_id,
+    grids_of,
     register_rows,
+    team_of,
     village_history,
     visible_villages,
 )
@@ -106,3 +115,87 @@ def village_export(request):
     return xlsx_download(
         write_table("村(社区)", HEADERS, export_rows(villages)), "村(社区)名录.xlsx"
     )
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form):
+        user = services.change_own_password(
+            actor=self.request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, "密码已修改，请牢记新密码。")
+        return redirect("home")
+
+
+POSTS = ("村两委委员", "网格员", "辅警", "治保调解主任", "法律顾问", "志愿者队伍负责人")
+
+
+@login_required
+@never_cache
+def team(request, village_id):
+    """The village's team and grids. A new member's one-time password is shown on this
+    answer only, never stored or shown again."""
+    village = access_village_by_id(request.user, village_id)
+    require_permission(request.user, "villages.manage_team", village)
+    action = request.POST.get("action") if request.method == "POST" else None
+    member_form = TeamMemberForm(request.POST if action == "member" else None)
+    grid_form = GridForm(
+        request.POST if action == "grid" else None, team=team_of(village), prefix="grid"
+    )
+    context = {}
+    try:
+        if action == "member" and member_form.is_valid():
+            membership, password = services.add_team_member(
+                actor=request.user, village_id=village.pk, **member_form.cleaned_data
+            )
+            context["added"] = membership
+            context["password"] = password
+            member_form = TeamMemberForm()
+        elif action == "grid" and grid_form.is_valid():
+            grid = services.save_grid(
+                actor=request.user,
+                village_id=village.pk,
+                name=grid_form.cleaned_data["name"],
+                households=grid_form.cleaned_data["households"],
+                grid_worker_id=grid_form.cleaned_data["grid_worker"],
+            )
+            messages.success(request, f"网格“{grid.name}”已保存。")
+            return redirect("villages:team", village.pk)
+    except (InvalidInput, InvalidTransition) as error:
+        (member_form if action == "member" else grid_form).add_error(None, error.message)
+    failed = member_form.errors or grid_form.errors
+    return render(
+        request,
+        "villages/team.html",
+        {
+            "village": village,
+            "members": team_of(village, include_former=True),
+            "grids": grids_of(village),
+            "member_form": member_form,
+            "grid_form": grid_form,
+            "posts": POSTS,
+            **context,
+        },
+        status=400 if failed else 200,
+    )
+
+
+@login_required
+@require_POST
+def team_member_end(request, village_id, membership_id):
+    village = access_village_by_id(request.user, village_id)
+    require_permission(request.user, "villages.manage_team", village)
+    try:
+        membership = services.end_team_membership(
+            actor=request.user,
+            membership_id=membership_id,
+            village_id=village.pk,
+            reason=request.POST.get("reason", ""),
+        )
+    except (InvalidInput, InvalidTransition) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{membership.user.display_name}已移出工作人员名单。")
+    return redirect("villages:team", village.pk)

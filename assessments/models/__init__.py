@@ -1,5 +1,6 @@
 """The campaign's records, one module a capability; every model is importable from here."""
 
+from assessments.models.assignments import Assignment, AssignmentEvent
 from assessments.models.campaigns import (
     Assessment,
     AssessmentEvent,
@@ -68,6 +69,8 @@ __all__ = [
     "Answer",
     "Assessment",
     "AssessmentEvent",
+    "Assignment",
+    "AssignmentEvent",
     "Bulletin",
     "Campaign",
     "CampaignEvent",

@@ -148,6 +148,15 @@ class Evidence(models.Model):
         blank=True,
         related_name="evidence",
     )
+    grid = models.ForeignKey(
+        "villages.Grid",
+        verbose_name="网格",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text="这份材料来自哪个网格，用于统计创建工作覆盖的网格。",
+    )
     file = models.FileField("文件", upload_to=evidence_upload_path, max_length=200)
     thumbnail = models.FileField("缩略图", upload_to="thumbnails/", blank=True, max_length=200)
     original_name = models.CharField("原文件名", max_length=200)

@@ -10,7 +10,7 @@ from assessments.models import (
     AssessmentEvent,
     Campaign,
 )
-from assessments.selectors.common import assessment_scope, scoped
+from assessments.selectors.common import assessment_scope, scoped, with_team
 from villages.rules import home_village_of, region_scope
 
 
@@ -32,7 +32,7 @@ def visible_assessments(user):
         Assessment.objects.select_related(
             "campaign__town", "standard", "village__town", "plan_document"
         ),
-        assessment_scope(user),
+        with_team(assessment_scope(user), user),
     )
 
 

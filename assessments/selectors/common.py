@@ -5,14 +5,16 @@ from django.db.models import Q
 from django.http import Http404
 
 from assessments.models import (
+    Assessment,
     Bulletin,
+    Campaign,
     NamingBatch,
     OfficialDocument,
     PassList,
     RecommendationList,
 )
 from villages.models import Region
-from villages.rules import record_scope, village_scope
+from villages.rules import record_scope, staffed_villages_of, village_scope
 
 
 def scoped(queryset, scope):
@@ -23,6 +25,27 @@ def assessment_scope(user, prefix=""):
     """Assessments (reached through `prefix`) the user may see: a year's assessment, with its
     findings and evidence, belongs to the town that ran that year's campaign."""
     return record_scope(user, f"{prefix}village__", f"{prefix}campaign__town__")
+
+
+def team_scope(user, prefix=""):
+    """The yearly assessments in progress (reached through `prefix`) of the villages whose
+    team the user is in; None when they are in none."""
+    villages = staffed_villages_of(user)
+    if not villages:
+        return None
+    return Q(
+        **{
+            f"{prefix}village_id__in": villages,
+            f"{prefix}kind": Assessment.Kind.YEARLY,
+            f"{prefix}campaign__status__in": Campaign.OPEN_FOR_WORK,
+        }
+    )
+
+
+def with_team(scope, user, prefix=""):
+    """`scope` widened by what the user reaches as a member of a village's team."""
+    team = team_scope(user, prefix)
+    return scope if scope is None or team is None else scope | team
 
 
 def assessed_record_scope(user, prefix=""):

@@ -9,14 +9,14 @@ from assessments.models import (
     Campaign,
     Evidence,
 )
-from assessments.selectors.common import assessed_record_scope, scoped
+from assessments.selectors.common import assessed_record_scope, scoped, with_team
 from assessments.selectors.standards import criteria_of
 
 
 def access_evidence_by_id(user, evidence_id):
     evidence = scoped(
         Evidence.objects.select_related("village", "assessment__campaign__town"),
-        assessed_record_scope(user),
+        with_team(assessed_record_scope(user), user, "assessment__"),
     )
     try:
         return evidence.get(pk=evidence_id)

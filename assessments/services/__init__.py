@@ -1,5 +1,12 @@
 """Every write of the campaign, one module a capability (the shared machinery is in common)."""
 
+from assessments.services.assignments import (
+    accept_assignment,
+    assign_items,
+    hand_in,
+    send_back_assignment,
+    withdraw_assignment,
+)
 from assessments.services.campaigns import (
     close_self_assessment,
     closing_needs_reason,
@@ -74,9 +81,11 @@ from assessments.services.town_review import (
 )
 
 __all__ = [
+    "accept_assignment",
     "accept_rectification",
     "add_evidence",
     "approve_campaign",
+    "assign_items",
     "build_prepared_file",
     "carry_evidence",
     "close_city_review",
@@ -98,6 +107,7 @@ __all__ = [
     "extend_deadline",
     "file_campaign",
     "finish_photo",
+    "hand_in",
     "inspection_standard_for",
     "is_sampled",
     "issue_bulletin",
@@ -123,11 +133,13 @@ __all__ = [
     "save_findings",
     "save_pass_list",
     "save_plan",
+    "send_back_assignment",
     "start_candidacy",
     "start_from_last_year",
     "submit_assessment",
     "unsubmitted_assessments",
     "urge_villages",
     "verdict_of",
+    "withdraw_assignment",
     "withdraw_evidence",
 ]

@@ -192,9 +192,12 @@ def criterion_in_standard(assessment, criterion_id):
         raise InvalidInput("该条目不属于本年度创建标准。") from None
 
 
-def store_evidence(actor, owner, criterion, upload, written, covers_from=None, covers_until=None):
+def store_evidence(
+    actor, owner, criterion, upload, written, covers_from=None, covers_until=None, grid=None
+):
     """Store an upload for an assessment or a rectification order (`owner`), with the period
-    it covers (a patrol log for 2024年3月) apart from when it was uploaded."""
+    it covers (a patrol log for 2024年3月) apart from when it was uploaded, and the grid it
+    comes from."""
     if covers_from and covers_until and covers_from > covers_until:
         raise InvalidInput("所涉期间的起始日期不能晚于结束日期。")
     checked = check_upload(upload)
@@ -211,6 +214,7 @@ def store_evidence(actor, owner, criterion, upload, written, covers_from=None, c
         uploaded_by=actor,
         covers_from=covers_from,
         covers_until=covers_until or covers_from,
+        grid=grid,
         status=Evidence.Status.PROCESSING if checked.is_photo else Evidence.Status.READY,
     )
     evidence.file.save(checked.token.hex, checked.file_content(), save=False)

@@ -17,7 +17,9 @@ from assessments.models import (
     ReturnComment,
 )
 from assessments.selectors import (
+    assignment_to_fill,
     criteria_of,
+    handed_in_waiting,
     latest_return_comments,
     open_returned_criteria,
     previous_assessment_of,
@@ -39,16 +41,25 @@ from assessments.services.common import (
     store_evidence,
 )
 from audit.trail import record_many
-from pingan.errors import InvalidInput, InvalidTransition
+from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
+from villages.models import Grid
 
 
-def _lock_for_editing(actor, assessment_id):
-    assessment = lock_assessment(
-        actor,
-        assessment_id,
-        "assessments.edit_assessment",
-        "只有本村(社区)党组织书记可以填报自评；示范村推荐考评由镇平安办填报。",
+def _lock_for_editing(actor, assessment_id, criterion_id=None):
+    """The assessment, locked, for its secretary (any part) or, for the item `criterion_id`,
+    the member of the team it is assigned to while it is theirs to fill."""
+    assessment = (
+        Assessment.objects.select_related("campaign__town", "village__town")
+        .select_for_update(of=("self",))
+        .get(pk=assessment_id)
     )
+    if not actor.has_perm("assessments.edit_assessment", assessment) and (
+        criterion_id is None or assignment_to_fill(actor, assessment, criterion_id) is None
+    ):
+        raise NotPermitted(
+            "只有本村(社区)党组织书记可以填报自评，工作人员只能填报交办给自己、尚未交回的条目；"
+            "示范村推荐考评由镇平安办填报。"
+        )
     if not assessment.is_editable:
         if assessment.status in Assessment.EDITABLE_STATUSES:
             raise InvalidTransition(
@@ -100,7 +111,7 @@ def save_answer(
     """Save one answer as a draft; only the field of the criterion's kind is kept. A save that
     names the version it was made from (`base_version`) is refused when the server holds a
     newer one, so an older copy never overwrites a newer."""
-    assessment = _lock_for_editing(actor, assessment_id)
+    assessment = _lock_for_editing(actor, assessment_id, criterion_id)
     criterion = criterion_in_standard(assessment, criterion_id)
     if not criterion.is_judged:
         raise InvalidInput(f"“{criterion.title}”是分组标题，请逐项填写其下各条。")
@@ -253,7 +264,7 @@ def start_from_last_year(*, actor, assessment_id):
 @transaction.atomic
 def confirm_carried_answer(*, actor, assessment_id, criterion_id):
     """The secretary confirms that last year's answer still holds."""
-    assessment = _lock_for_editing(actor, assessment_id)
+    assessment = _lock_for_editing(actor, assessment_id, criterion_id)
     criterion = criterion_in_standard(assessment, criterion_id)
     answer = Answer.objects.filter(
         assessment=assessment, criterion=criterion, carried_over=True
@@ -318,13 +329,28 @@ def carry_evidence(*, actor, assessment_id, evidence_id):
 
 
 def add_evidence(
-    *, actor, assessment_id, criterion_id, upload, covers_from=None, covers_until=None
+    *,
+    actor,
+    assessment_id,
+    criterion_id,
+    upload,
+    covers_from=None,
+    covers_until=None,
+    grid_id=None,
 ):
+    """A file for one criterion, optionally from one of the village's grids (网格)."""
     with files_removed_on_failure() as written, transaction.atomic():
-        assessment = _lock_for_editing(actor, assessment_id)
+        assessment = _lock_for_editing(actor, assessment_id, criterion_id)
         criterion = criterion_in_standard(assessment, criterion_id)
+        grid = None
+        if grid_id is not None:
+            grid = Grid.objects.filter(
+                pk=grid_id, village_id=assessment.village_id, is_active=True
+            ).first()
+            if grid is None:
+                raise InvalidInput("所选网格不属于本村(社区)。")
         evidence = store_evidence(
-            actor, assessment, criterion, upload, written, covers_from, covers_until
+            actor, assessment, criterion, upload, written, covers_from, covers_until, grid
         )
         audit(actor, "evidence.added", evidence, None, evidence_values(evidence))
         _mark_return_answered(assessment, criterion, actor)
@@ -338,7 +364,7 @@ def withdraw_evidence(*, actor, evidence_id):
     evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
     if evidence.assessment_id is None:
         raise InvalidTransition("这是整改报告的材料，随整改报告留档，不能在自评中撤回。")
-    assessment = _lock_for_editing(actor, evidence.assessment_id)
+    assessment = _lock_for_editing(actor, evidence.assessment_id, evidence.criterion_id)
     if evidence.withdrawn_at is not None:
         raise InvalidTransition(f"“{evidence.original_name}”已撤回。")
     evidence.withdrawn_at = timezone.now()
@@ -353,17 +379,29 @@ def withdraw_evidence(*, actor, evidence_id):
 def evidence_values(evidence):
     return {
         "name": evidence.original_name,
+        "grid": evidence.grid.name if evidence.grid_id else None,
         "criterion": evidence.criterion.key if evidence.criterion_id else None,
         "size": evidence.size,
         "sha": evidence.token.hex,
     }
 
 
-def missing_for_submission(assessment, criteria, answers, evidence_by_criterion, open_returns=()):
-    """Every reason, in Chinese, why the assessment cannot be submitted yet; `open_returns`
-    are the returned criteria not yet saved again or kept."""
+def missing_for_submission(
+    assessment,
+    criteria,
+    answers,
+    evidence_by_criterion,
+    open_returns=(),
+    handed_in=None,
+    check_plan=True,
+):
+    """Every reason, in Chinese, why the assessment (or, without `check_plan`, the items of
+    `criteria`) cannot be submitted yet; `open_returns` are the returned criteria not yet
+    saved again or kept, `handed_in` the items members handed in that the secretary has not
+    yet accepted or sent back ({criterion id: member})."""
+    handed_in = handed_in or {}
     missing = []
-    if assessment.kind == Assessment.Kind.YEARLY and not assessment.has_plan:
+    if check_plan and assessment.kind == Assessment.Kind.YEARLY and not assessment.has_plan:
         missing.append("尚未填写或上传创建方案。")
     for criterion in criteria:
         if not criterion.is_judged:
@@ -381,6 +419,10 @@ def missing_for_submission(assessment, criteria, answers, evidence_by_criterion,
             missing.append(f"{label}：照片正在处理，请稍候片刻再提交。")
         if criterion.pk in open_returns:
             missing.append(f"{label}：镇平安办退回的条目，须修改后保存，或确认无需修改并说明理由。")
+        if criterion.pk in handed_in:
+            missing.append(
+                f"{label}：{handed_in[criterion.pk].display_name}已交回，请先验收或退回。"
+            )
     return missing
 
 
@@ -395,6 +437,7 @@ def submit_assessment(*, actor, assessment_id):
         answers,
         evidence_by_criterion,
         open_returned_criteria(assessment, returned),
+        handed_in_waiting(assessment),
     )
     if missing:
         raise IncompleteAssessment(missing)

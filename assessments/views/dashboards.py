@@ -12,6 +12,7 @@ from assessments.reminders import reminders_for
 from assessments.selectors import (
     access_region_by_id,
     current_assessment_of_secretary,
+    handed_in_waiting,
     latest_return_comments,
     open_returned_criteria,
     stage_note,
@@ -22,7 +23,7 @@ from assessments.selectors import (
 )
 from assessments.services import missing_for_submission
 from villages.models import Region
-from villages.rules import home_region_of, home_village_of
+from villages.rules import home_region_of, home_village_of, staffed_villages_of
 
 STATE_COLOURS = {
     "未开始": "#9aa0a6",
@@ -38,6 +39,8 @@ STATE_COLOURS = {
 def home(request):
     if home_village_of(request.user) is not None:
         return village_home(request)
+    if staffed_villages_of(request.user):
+        return redirect("assessments:my_assignments")
     region = home_region_of(request.user)
     if region is None and request.user.has_perm("villages.use_admin_site"):
         region = Region.objects.filter(parent=None).order_by("code").first()
@@ -147,7 +150,12 @@ def village_home(request):
         if current.status == Assessment.Status.RETURNED:
             _, returned = latest_return_comments(current)
         tasks = missing_for_submission(
-            current, criteria, answers, evidence, open_returned_criteria(current, returned)
+            current,
+            criteria,
+            answers,
+            evidence,
+            open_returned_criteria(current, returned),
+            handed_in_waiting(current),
         )
     orders = list(
         visible_orders(request.user).filter(

@@ -4,6 +4,7 @@ evidence, carry-over from last year, submission and return."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,9 +26,15 @@ from assessments.models import Assessment, Criterion, Evidence
 from assessments.selectors import (
     access_assessment_by_id,
     access_evidence_by_id,
+    active_grids,
     assessment_history,
+    assignment_of,
+    assignments_of,
     current_assessment_of_secretary,
+    grid_coverage,
+    handed_in_waiting,
     latest_return_comments,
+    may_write,
     new_or_changed_criteria,
     open_returned_criteria,
     previous_assessment_of,
@@ -56,6 +63,8 @@ def _workspace_context(request, assessment):
     answered = sum(1 for c in judged if c.pk in answers and answers[c.pk].is_complete(c.kind))
     previous = previous_assessment_of(assessment)
     changed = new_or_changed_criteria(assessment, previous)
+    assignments = assignments_of(assessment)
+    grids, grids_reached = grid_coverage(assessment)
     items = [
         {
             "criterion": criterion,
@@ -66,6 +75,7 @@ def _workspace_context(request, assessment):
             "evidence": evidence_by_criterion.get(criterion.pk, []),
             "return_comment": return_comments.get(criterion.pk),
             "return_open": criterion.pk in open_returns,
+            "assignment": assignments.get(criterion.pk),
         }
         for criterion in criteria
     ]
@@ -85,6 +95,10 @@ def _workspace_context(request, assessment):
         ),
         "open_return_count": len(open_returns),
         "history": assessment_history(assessment),
+        "grids": grids,
+        "grids_reached": grids_reached,
+        "can_assign": assessment.is_editable
+        and request.user.has_perm("assessments.assign_items", assessment),
         "can_edit": assessment.is_editable
         and request.user.has_perm("assessments.edit_assessment", assessment),
         "can_return": request.user.has_perm("assessments.return_assessment", assessment)
@@ -239,9 +253,8 @@ def assessment_criterion(request, assessment_id, criterion_id):
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
     answer = assessment.answers.filter(criterion=criterion).first()
-    can_edit = assessment.is_editable and request.user.has_perm(
-        "assessments.edit_assessment", assessment
-    )
+    writes = may_write(request.user, assessment, criterion.pk)
+    can_edit = assessment.is_editable and writes
     form = AnswerForm(
         request.POST or None,
         criterion=criterion,
@@ -249,7 +262,8 @@ def assessment_criterion(request, assessment_id, criterion_id):
     )
     newer = None
     if request.method == "POST":
-        require_permission(request.user, "assessments.edit_assessment", assessment)
+        if not writes:
+            raise PermissionDenied
         if form.is_valid():
             try:
                 services.save_answer(
@@ -272,6 +286,9 @@ def assessment_criterion(request, assessment_id, criterion_id):
                     short = threshold_shortfall(criterion.to_rule(), form.cleaned_data["value"])
                     if short:
                         messages.warning(request, f"{criterion.label}：{short}，本条目不达标。")
+                if not request.user.has_perm("assessments.edit_assessment", assessment):
+                    # A member stays on their item: the evidence and the hand-in are here.
+                    return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
                 return redirect(_next_criterion_url(assessment, criterion))
     # What only the page shows, read once the save (which answers with a redirect) is past.
     previous = previous_assessment_of(assessment)
@@ -283,6 +300,7 @@ def assessment_criterion(request, assessment_id, criterion_id):
             criterion__key=criterion.key, withdrawn_at__isnull=True
         ).exclude(pk__in=kept)
     _, return_comments = latest_return_comments(assessment)
+    assignment = assignment_of(assessment, criterion)
     judged = list(
         Criterion.objects.filter(standard_id=assessment.standard_id)
         .exclude(kind=Criterion.Kind.GROUP)
@@ -298,9 +316,18 @@ def assessment_criterion(request, assessment_id, criterion_id):
             "answer": answer,
             "form": form,
             "can_edit": can_edit,
-            "evidence_form": EvidenceForm(),
+            "assignment": assignment,
+            "can_hand_in": assignment is not None
+            and assessment.is_editable
+            and request.user.has_perm("assessments.fill_assignment", assignment),
+            "can_review": assignment is not None
+            and assessment.is_editable
+            and request.user.has_perm("assessments.review_assignment", assignment),
+            "evidence_form": EvidenceForm(grids=active_grids(assessment.village_id)),
             "photo_long_side": settings.EVIDENCE_PHOTO_LONG_SIDE,
-            "evidence": assessment.evidence.filter(criterion=criterion, withdrawn_at__isnull=True),
+            "evidence": assessment.evidence.filter(
+                criterion=criterion, withdrawn_at__isnull=True
+            ).select_related("grid"),
             "refused_evidence": assessment.evidence.filter(
                 criterion=criterion, status=Evidence.Status.REFUSED
             ),
@@ -336,10 +363,10 @@ def _next_criterion_url(assessment, criterion):
 def evidence_upload(request, assessment_id, criterion_id):
     assessment = access_assessment_by_id(request.user, assessment_id)
     criterion = _criterion_for(assessment, criterion_id)
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, grids=active_grids(assessment.village_id))
     try:
         if not form.is_valid():
-            raise InvalidInput("请选择要上传的文件。")
+            raise InvalidInput("请选择要上传的文件，并核对所涉期间和网格。")
         evidence = services.add_evidence(
             actor=request.user,
             assessment_id=assessment.pk,
@@ -347,6 +374,7 @@ def evidence_upload(request, assessment_id, criterion_id):
             upload=form.cleaned_data["file"],
             covers_from=form.cleaned_data["covers_from"],
             covers_until=form.cleaned_data["covers_until"],
+            grid_id=form.cleaned_data.get("grid"),
         )
     except InvalidInput as error:
         messages.error(request, error.message)
@@ -417,6 +445,7 @@ def _missing(assessment):
         answers,
         evidence_by_criterion,
         open_returned_criteria(assessment, returned),
+        handed_in_waiting(assessment),
     )
 
 
