@@ -182,7 +182,8 @@ class AssignForm(forms.Form):
             (c.pk, f"{c.label} {c.title}" + ("(整组)" if not c.is_judged else "")) for c in criteria
         ]
         self.fields["assignee"].choices = [("", "请选择")] + [
-            (m.user_id, f"{m.user.display_name}({m.post})") for m in team
+            (m.user_id, f"{m.user.display_name}({m.post})" if m.post else m.user.display_name)
+            for m in team
         ]
 
 

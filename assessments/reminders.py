@@ -106,7 +106,7 @@ def _handed_in(assessment):
     waiting = list(
         Assignment.objects.filter(
             assessment=assessment, status=Assignment.Status.HANDED_IN
-        ).select_related("assignee", "criterion")
+        ).select_related("assignee", "criterion__parent")
     )
     latest = latest_assignment_events(waiting)
     url = reverse("assessments:assessment_assignments", args=[assessment.pk])

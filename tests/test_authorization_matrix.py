@@ -235,6 +235,7 @@ MATRIX = {
         POST_ONLY,
     ),
     "villages:import": (fixed("villages:import"), ADMIN, None),
+    "villages:team_import": (fixed("villages:team_import"), ADMIN, None),
     "villages:import_template": (fixed("villages:import_template"), ADMIN, None),
     "villages:export": (fixed("villages:export"), ALL, None),
     "assessments:standard_list": (fixed("assessments:standard_list"), ALL, None),

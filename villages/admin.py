@@ -4,7 +4,15 @@ from django.contrib.auth.admin import UserAdmin
 
 from audit.admin_changes import AuditedAdmin
 from villages import services
-from villages.models import IssuingBody, Membership, Region, User, Village, VillageEvent
+from villages.models import (
+    Grid,
+    IssuingBody,
+    Membership,
+    Region,
+    User,
+    Village,
+    VillageEvent,
+)
 
 admin.site.site_header = "平安村(社区)创建考评平台 管理后台"
 admin.site.site_title = "平安创建管理后台"
@@ -21,7 +29,7 @@ class MembershipInline(admin.TabularInline):
 class PinganUserAdmin(AuditedAdmin, UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("联系方式", {"fields": ("full_name", "phone")}),
+        ("联系方式", {"fields": ("full_name", "phone", "password_must_change")}),
     )
     list_display = ["username", "full_name", "phone", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone"]
@@ -34,6 +42,14 @@ class RegionAdmin(AuditedAdmin, admin.ModelAdmin):
     list_filter = ["level"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(Grid)
+class GridAdmin(AuditedAdmin, admin.ModelAdmin):
+    list_display = ["village", "name", "households", "grid_worker", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "village__name", "village__code"]
+    autocomplete_fields = ["village", "grid_worker"]
 
 
 @admin.register(IssuingBody)

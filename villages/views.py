@@ -23,6 +23,9 @@ from villages.selectors import (
     village_history,
     visible_villages,
 )
+from villages.team_imports import EXAMPLE as TEAM_EXAMPLE
+from villages.team_imports import HEADERS as TEAM_HEADERS
+from villages.team_imports import existing_accounts, import_team
 
 
 @login_required
@@ -199,3 +202,44 @@ def team_member_end(request, village_id, membership_id):
     else:
         messages.success(request, f"{membership.user.display_name}已移出工作人员名单。")
     return redirect("villages:team", village.pk)
+
+
+@login_required
+@never_cache
+def team_import(request):
+    """Upload → preview (nothing written) → confirm, which answers with the workbook of the
+    one-time passwords: the only time they are shown."""
+    require_permission(request.user, "villages.import_villages")
+    if request.GET.get("template"):
+        return xlsx_download(
+            write_table("工作人员", TEAM_HEADERS, [TEAM_EXAMPLE]), "村(社区)工作人员导入模板.xlsx"
+        )
+    staged = StagedUploads(request, "team")
+    context = {}
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.POST.get("token")
+        upload = staged.take(token)
+        if upload is None:
+            messages.error(request, "预览已失效，请重新上传。")
+            return redirect("villages:team_import")
+        try:
+            _rows, workbook = import_team(actor=request.user, upload=upload, dry_run=False)
+        except SheetRefused as error:
+            context["problems"] = error.problems
+        else:
+            staged.discard(token)
+            return xlsx_download(workbook, "村(社区)工作人员账号.xlsx")
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            rows, _ = import_team(actor=request.user, upload=upload, dry_run=True)
+        except SheetRefused as error:
+            context["problems"] = error.problems
+        else:
+            context.update(rows=rows, existing=existing_accounts(rows), token=staged.keep(upload))
+    return render(
+        request,
+        "villages/team_import.html",
+        context,
+        status=400 if context.get("problems") else 200,
+    )

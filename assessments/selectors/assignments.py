@@ -28,7 +28,7 @@ def my_assignments(user):
     return list(
         Assignment.objects.filter(scope, assignee=user)
         .exclude(status=Assignment.Status.WITHDRAWN)
-        .select_related("assessment__campaign", "assessment__village", "criterion")
+        .select_related("assessment__campaign", "assessment__village", "criterion__parent")
         .order_by("due_on", "criterion__order", "id")
     )
 

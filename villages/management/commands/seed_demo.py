@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from pingan.freshness import move_on
-from villages.models import Membership, Region, User, Village
+from villages.models import Grid, Membership, Region, User, Village
 
 FIXTURES = [
     Path(settings.BASE_DIR) / "fixtures" / name
@@ -47,6 +47,12 @@ PROVINCE_CODE = "42"
 Role = Membership.Role
 
 # The demo accounts of the offices: user name, role, and the code of the place it serves.
+# 新沟村's team: the secretary assigns items to them (责任到人), the 网格员 looks after a grid.
+TEAM_VILLAGE_CODE = "429006104203"
+DEMO_TEAM = (("staff_203_grid", "李网格(演示)"), ("staff_203_police", "王辅警(演示)"))
+DEMO_TEAM_POSTS = {"staff_203_grid": "网格员", "staff_203_police": "辅警"}
+DEMO_GRIDS = (("一网格", 126, "staff_203_grid"), ("二网格", 98, None))
+
 OFFICE_ACCOUNTS = (
     ("admin", Role.ADMINISTRATOR, None),
     ("province", Role.PROVINCE_OFFICE, PROVINCE_CODE),
@@ -102,6 +108,11 @@ class Command(BaseCommand):
             )
             for username, role, code in OFFICE_ACCOUNTS
         ]
+        team_village = Village.objects.get(code=TEAM_VILLAGE_CODE)
+        accounts += [
+            (username, full_name, Role.VILLAGE_STAFF, None, team_village)
+            for username, full_name in DEMO_TEAM
+        ]
         for position, village in enumerate(Village.objects.filter(town=town).order_by("code")):
             accounts.append(
                 (
@@ -129,5 +140,20 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 created += 1
-            Membership.objects.get_or_create(user=user, role=role, region=region, village=village)
+            Membership.objects.get_or_create(
+                user=user,
+                role=role,
+                region=region,
+                village=village,
+                defaults={"post": DEMO_TEAM_POSTS.get(username, "")},
+            )
+        for name, households, worker in DEMO_GRIDS:
+            Grid.objects.get_or_create(
+                village=team_village,
+                name=name,
+                defaults={
+                    "households": households,
+                    "grid_worker": User.objects.filter(username=worker).first(),
+                },
+            )
         return created
