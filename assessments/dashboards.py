@@ -174,11 +174,8 @@ def region_ranking(region, year, sort=None):
     """Each child region of `region` with its rates for the year, and the region's sum."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
-    campaigns = Campaign.objects.filter(year=year, town__path__startswith=region.path).exclude(
-        status=Campaign.Status.DRAFT
-    )
     empty = Rates.none(target)
-    sums = sums_under(campaigns, children)
+    sums = sums_under(year, region, children)
     rows = [
         (child, Rates(target=target, **sums[child.pk]) if child.pk in sums else empty)
         for child in children

@@ -9,6 +9,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import StrIndex, Substr
 
 from assessments.models import Assessment, Campaign, CampaignTally, Title
 
@@ -122,35 +123,43 @@ def counts_of(campaigns):
     return counts | counted
 
 
-def sums_under(campaigns, regions):
-    """{region id: counts} summed over the campaigns of the towns under each region.
+def sums_under(year, region, children):
+    """{child region id: counts} summed over the year's campaigns (out of draft) of the towns
+    under each child of `region`.
 
-    The kept rows are summed by the database, grouped by the region a town's path falls
+    The kept rows are summed by the database, grouped by the child a town's path falls
     under; the stale or missing ones are counted again first (counts_of) and added from that
     count, so that a change landing meanwhile never mixes old and new figures."""
-    if not regions:
+    if not children:
         return {}
     recounted = list(
-        campaigns.filter(Q(tally__isnull=True) | Q(tally__stale=True)).select_related("town")
+        Campaign.objects.filter(year=year, town__path__startswith=region.path)
+        .exclude(status=Campaign.Status.DRAFT)
+        .filter(Q(tally__isnull=True) | Q(tally__stale=True))
+        .select_related("town")
     )
     counted = counts_of(recounted)
-    under = Case(
-        *(When(campaign__town__path__startswith=r.path, then=Value(r.pk)) for r in regions)
-    )
-    sums = {
-        row.pop("region"): row
-        for row in CampaignTally.objects.filter(campaign__in=campaigns)
+    # The segment of the town's path just below `region`: the child's code.
+    below = Substr("campaign__town__path", len(region.path) + 1)
+    by_code = {child.code: child.pk for child in children}
+    sums = {}
+    for row in (
+        CampaignTally.objects.filter(
+            campaign__year=year, campaign__town__path__startswith=region.path
+        )
+        .exclude(campaign__status=Campaign.Status.DRAFT)
         .exclude(campaign__in=[campaign.pk for campaign in recounted])
-        .annotate(region=under)
-        .values("region")
+        .annotate(child=Substr(below, 1, StrIndex(below, Value("/")) - 1))
+        .values("child")
         .annotate(**{name: Sum(name) for name in COUNTS})
         .order_by()
-        if row["region"] is not None
-    }
+    ):
+        if row["child"] in by_code:
+            sums[by_code[row.pop("child")]] = row
     for campaign in recounted:
-        region = next((r for r in regions if campaign.town.path.startswith(r.path)), None)
-        if region is not None:
-            kept = sums.setdefault(region.pk, dict.fromkeys(COUNTS, 0))
+        child = next((r for r in children if campaign.town.path.startswith(r.path)), None)
+        if child is not None:
+            kept = sums.setdefault(child.pk, dict.fromkeys(COUNTS, 0))
             for name in COUNTS:
                 kept[name] += counted[campaign.pk][name]
     return sums

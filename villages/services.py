@@ -187,7 +187,7 @@ def _lock_team_village(actor, village_id):
     return village
 
 
-def one_time_password():
+def _one_time_password():
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
@@ -209,7 +209,7 @@ def add_team_member(*, actor, village_id, full_name, phone, post):
     user = User.objects.select_for_update().filter(username=phone).first()
     password = None
     if user is None:
-        password = one_time_password()
+        password = _one_time_password()
         user = User(username=phone, full_name=full_name, phone=phone, password_must_change=True)
         user.set_password(password)
         user.save()
@@ -290,15 +290,15 @@ def save_grid(*, actor, village_id, name, households, grid_worker_id=None):
         if worker is None:
             raise InvalidInput("网格员须是本村(社区)在册的工作人员。")
     grid = Grid.objects.select_for_update().filter(village=village, name=name).first()
-    before = grid_values(grid) if grid else None
+    before = _grid_values(grid) if grid else None
     grid = grid or Grid(village=village, name=name)
     grid.households, grid.grid_worker, grid.is_active = households, worker, True
     grid.save()
-    record(action="grid.saved", actor=actor, target=grid, before=before, after=grid_values(grid))
+    record(action="grid.saved", actor=actor, target=grid, before=before, after=_grid_values(grid))
     return grid
 
 
-def grid_values(grid):
+def _grid_values(grid):
     return {
         "name": grid.name,
         "households": grid.households,

@@ -112,13 +112,11 @@ def region_dashboard_view(request, region_id):
     region = access_region_by_id(
         request.user, region_id, [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY]
     )
-    years = sorted(
-        set(
-            Campaign.objects.filter(town__path__startswith=region.path).values_list(
-                "year", flat=True
-            )
-        ),
-        reverse=True,
+    years = list(
+        Campaign.objects.filter(town__path__startswith=region.path)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
     ) or [timezone.localdate().year]
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years[0]
     sort = request.GET.get("sort")
