@@ -19,6 +19,7 @@ import platform
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,6 +34,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("AUDIT_KEY", "benchmark-only-audit-key")
 os.environ.setdefault("AUDIT_SIGNING_KEY", "42" * 32)
+# A cache of its own: the throwaway database's rows are never read from another's kept copy.
+os.environ.setdefault("CACHE_URL", f"filecache://{tempfile.mkdtemp(prefix='pingan-bench-')}")
 
 import django  # noqa: E402
 

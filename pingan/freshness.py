@@ -3,6 +3,8 @@ cache between requests, under a version that moves whenever the audit trail reco
 to what it is made of. Every change passes the trail, so nothing is kept past its change; a
 change that touches none of it (an answer saved, a photo uploaded) keeps everyone's copy."""
 
+import time
+
 from django.core.cache import cache
 
 VERSION_KEY = "freshness:version"
@@ -27,8 +29,14 @@ UNCHANGING = frozenset(
 )
 
 
+def _fresh_start():
+    # A version lost (evicted, the cache restarted) starts again above every version used
+    # before, never at one whose kept reads could still be there.
+    return time.time_ns()
+
+
 def current_version():
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    return cache.get_or_set(VERSION_KEY, _fresh_start, timeout=None)
 
 
 def move_on():
@@ -36,7 +44,7 @@ def move_on():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, _fresh_start(), timeout=None)
 
 
 def retire_on_change(entries):

@@ -2,6 +2,7 @@
 requests and retired by the audit trail's record of a change to it (pingan/freshness.py)."""
 
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.urls import reverse
 
 from audit.trail import record
@@ -64,3 +65,13 @@ def test_a_session_ended_by_signing_out_is_gone_from_the_cache_and_the_database(
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(reverse("assessments:prepared_file_list")).status_code == 302
+
+
+def test_a_version_lost_from_the_cache_never_brings_back_an_older_copy(people):
+    first = freshness.current_version()
+    freshness.kept("probe", lambda: "before the change")
+    freshness.move_on()
+    # The cache loses the version (evicted, restarted) while older copies are still there.
+    cache.delete(freshness.VERSION_KEY)
+    assert freshness.current_version() > first
+    assert freshness.kept("probe", lambda: "after the change") == "after the change"
