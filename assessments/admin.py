@@ -11,6 +11,7 @@ from assessments.models import (
     Criterion,
     DocumentSetting,
     Evidence,
+    Holiday,
     IncidentCategory,
     IncidentGroup,
     Standard,
@@ -24,6 +25,16 @@ class IncidentCategoryInline(admin.TabularInline):
     model = IncidentCategory
     extra = 0
     fields = ["order", "code", "name", "disqualifying", "is_active", "description"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The calendar 公示 periods are counted on: each year's 法定节假日 and 调休上班 days."""
+
+    list_display = ["day", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "day"
+    search_fields = ["name"]
 
 
 @admin.register(IncidentGroup)

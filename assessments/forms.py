@@ -448,3 +448,61 @@ class NamingForm(forms.Form):
     document_number = PassListForm.base_fields["document_number"]
     issuer = forms.CharField(label="命名机关", max_length=100)
     named_on = forms.DateField(label="命名日期", widget=DATE_INPUT)
+
+
+class PublicationForm(forms.Form):
+    working_days = forms.TypedChoiceField(
+        label="公示期",
+        coerce=int,
+        choices=[(5, "5个工作日"), (7, "7个工作日")],
+        initial=5,
+        help_text="从发布次日起按工作日计算，跳过法定节假日，调休上班日照常计入。",
+    )
+    contact = forms.CharField(
+        label="受理异议的单位和电话", max_length=120, help_text="如“汪场镇平安办 0728-0000000”。"
+    )
+
+
+class ObjectionForm(forms.Form):
+    village = forms.TypedChoiceField(label="对哪个村(社区)有异议", coerce=int)
+    matter = forms.CharField(
+        label="异议内容",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="请写明具体事实，如发生的时间、地点和经过，便于核实。",
+        strip=False,
+    )
+    name = forms.CharField(label="您的姓名", max_length=50)
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text="仅用于核实和答复，不会公开。",
+    )
+    photo = forms.FileField(
+        label="照片(可不附)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", "请选择")] + [
+            (entry.village_id, entry.village_name) for entry in entries
+        ]
+
+
+class ObjectionAnswerForm(forms.Form):
+    found_true = forms.TypedChoiceField(
+        label="核实结论",
+        coerce=lambda value: value == "true",
+        choices=[("true", "核实属实(移出名单)"), ("false", "核实不属实")],
+        widget=forms.RadioSelect,
+    )
+    inquiry = forms.CharField(
+        label="核实情况",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如何核实、查明的事实。",
+    )
+    answer = forms.CharField(
+        label="答复理由", widget=forms.Textarea(attrs={"rows": 3}), help_text="告知异议人的答复。"
+    )

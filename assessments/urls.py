@@ -7,6 +7,7 @@ from assessments.views import (
     dashboards,
     inspections,
     prepared_files,
+    publications,
     self_assessment,
     sheets,
     standards,
@@ -46,6 +47,23 @@ urlpatterns = [
         name="pass_list_xlsx",
     ),
     path("campaigns/<int:campaign_id>/file/", town_review.campaign_file, name="campaign_file"),
+    path("gongshi/", publications.public_publications, name="public_publications"),
+    path(
+        "gongshi/<int:publication_id>/objection/",
+        publications.public_objection,
+        name="public_objection",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/publication/",
+        publications.campaign_publication,
+        name="campaign_publication",
+    ),
+    path("objections/<int:objection_id>/", publications.objection_detail, name="objection_detail"),
+    path(
+        "objections/<int:objection_id>/photo.jpg",
+        publications.objection_photo,
+        name="objection_photo",
+    ),
     path("my/", self_assessment.my_assessment, name="my_assessment"),
     path("my/items/", assignments.my_assignments_view, name="my_assignments"),
     path(

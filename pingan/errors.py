@@ -18,3 +18,7 @@ class InvalidTransition(ApplicationError):
 
 class InvalidInput(ApplicationError):
     default_message = "提交的内容不符合要求。"
+
+
+class TooManyRequests(ApplicationError):
+    default_message = "提交过于频繁，请稍后再试。"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pingan.errors import ApplicationError, InvalidTransition, NotPermitted
+from pingan.errors import ApplicationError, InvalidTransition, NotPermitted, TooManyRequests
 
 
 class ContentSecurityPolicyMiddleware:
@@ -36,6 +36,8 @@ class ApplicationErrorMiddleware:
             status = 403
         elif isinstance(exception, InvalidTransition):
             status = 409
+        elif isinstance(exception, TooManyRequests):
+            status = 429
         else:
             status = 400
         return render(request, "error.html", {"message": exception.message}, status=status)

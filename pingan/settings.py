@@ -229,6 +229,8 @@ EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 # The long side a photo is kept at: the phone draws it this small before sending (static/js/
 # photos.js), and the worker makes any larger one this small (assessments.evidence).
 EVIDENCE_PHOTO_LONG_SIDE = env.int("EVIDENCE_PHOTO_LONG_SIDE", default=2048)
+# 公示异议 from the public, without a captcha: at most this many an hour from one address.
+OBJECTIONS_PER_HOUR = env.int("OBJECTIONS_PER_HOUR", default=3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -63,6 +63,14 @@ def secretary_of(village, known):
 
 def run_town_year(campaign, people, short_of_cameras=(), secretaries=None):
     """Submit, assess, approve and file a campaign; the named villages report 4 cameras."""
+    approve_town_year(campaign, people, short_of_cameras, secretaries)
+    services.file_campaign(actor=people["town_office"], campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def approve_town_year(campaign, people, short_of_cameras=(), secretaries=None):
+    """run_town_year up to the approved campaign and its drafted pass list, not yet filed."""
     secretaries = secretaries or {}
     town = people["town_office"]
     judged = [c for c in criteria_of(campaign.standard) if c.is_judged]
@@ -87,7 +95,6 @@ def run_town_year(campaign, people, short_of_cameras=(), secretaries=None):
         issued_on=date(campaign.year, 12, 20),
         **services.default_pass_list_text(campaign, passed),
     )
-    services.file_campaign(actor=town, campaign_id=campaign.pk)
     campaign.refresh_from_db()
     return campaign
 

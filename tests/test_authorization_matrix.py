@@ -3,7 +3,8 @@
 The URL list comes from the resolver: a new URL without a line in MATRIX fails the test.
 """
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -15,8 +16,11 @@ from assessments import services
 from assessments.models import (
     Criterion,
     IncidentCategory,
+    Objection,
     OfficialDocument,
     PreparedFile,
+    Publication,
+    PublicationEntry,
     RecommendationList,
     SheetImport,
     Title,
@@ -149,7 +153,31 @@ def world(people, standards, wangchang, xingou):
             staged_token="0" * 32,
             total=500,
         )
+        publication = Publication.objects.create(
+            kind=Publication.Kind.PASS_LIST,
+            campaign=campaign,
+            title=f"{town.name}2024年度平安村(社区)达标名单公示",
+            working_days=5,
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=7),
+            contact="镇平安办",
+            published_by=office,
+        )
+        entry = PublicationEntry.objects.create(
+            publication=publication, village=village, village_name=village.name
+        )
+        objection = Objection(
+            token=uuid.uuid4(),
+            publication=publication,
+            entry=entry,
+            name="王群众",
+            phone="13812345678",
+            matter="异议",
+        )
+        objection.photo.save("photo.jpg", ContentFile(files.jpeg().read()), save=True)
         objects[side] = {
+            "publication": publication,
+            "objection": objection,
             "village": village,
             "town": town,
             "city": town.parent,
@@ -209,6 +237,32 @@ MATRIX = {
     ),
     "password_change": (fixed("password_change"), (302, *(200,) * 7), None),
     "assessments:my_assignments": (fixed("assessments:my_assignments"), ALL, None),
+    # 公示 is public: anyone, signed in or not, reads it and raises an 异议 on any list.
+    "assessments:public_publications": (
+        fixed("assessments:public_publications"),
+        (200,) * 8,
+        None,
+    ),
+    "assessments:public_objection": (
+        url("assessments:public_objection", "publication"),
+        (200,) * 8,
+        (200,) * 8,
+    ),
+    "assessments:campaign_publication": (
+        url("assessments:campaign_publication", "campaign"),
+        TOWN_RECORD,
+        OTHER,
+    ),
+    "assessments:objection_detail": (
+        url("assessments:objection_detail", "objection"),
+        DRAFTER,
+        OTHER,
+    ),
+    "assessments:objection_photo": (
+        url("assessments:objection_photo", "objection"),
+        DRAFTER,
+        OTHER,
+    ),
     "assessments:assessment_assignments": (
         url("assessments:assessment_assignments", "assessment"),
         (302, 200, 403, 403, 403, 403, 200, 403),

@@ -34,6 +34,13 @@ from assessments.models.prepared_files import (
     SheetImport,
     SheetImportEvent,
 )
+from assessments.models.publications import (
+    Holiday,
+    Objection,
+    ObjectionEvent,
+    Publication,
+    PublicationEntry,
+)
 from assessments.models.self_assessment import (
     Answer,
     Evidence,
@@ -81,6 +88,7 @@ __all__ = [
     "DocumentSetting",
     "Evidence",
     "Finding",
+    "Holiday",
     "Incident",
     "IncidentCategory",
     "IncidentEffect",
@@ -89,12 +97,16 @@ __all__ = [
     "InspectionFinding",
     "NamingBatch",
     "NaturalCodeManager",
+    "Objection",
+    "ObjectionEvent",
     "OfficialDocument",
     "OfficialDocumentEvent",
     "PassList",
     "PassListEntry",
     "PreparedFile",
     "PreparedFileEvent",
+    "Publication",
+    "PublicationEntry",
     "Recommendation",
     "RecommendationList",
     "RectificationEvent",

@@ -294,6 +294,7 @@ class AssessmentEvent(StateEvent):
         INCIDENT_CORRECTED = "incident_corrected", "案事件更正恢复"
         CARRIED_OVER = "carried_over", "沿用上年答案"
         URGED = "urged", "镇平安办催办"
+        OBJECTION_UPHELD = "objection_upheld", "公示异议属实"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="创建考评", on_delete=models.PROTECT, related_name="events"

@@ -65,6 +65,13 @@ from assessments.selectors.prepared_files import (
     prepared_files_of,
     visible_documents,
 )
+from assessments.selectors.publications import (
+    access_objection_by_id,
+    access_open_publication,
+    objections_of,
+    open_publications,
+    publication_of,
+)
 from assessments.selectors.self_assessment import (
     access_evidence_by_id,
     latest_return_comments,
@@ -119,6 +126,8 @@ __all__ = [
     "access_incident_by_id",
     "access_inspection_by_id",
     "access_naming_by_id",
+    "access_objection_by_id",
+    "access_open_publication",
     "access_order_by_id",
     "access_prepared_file_by_id",
     "access_recommendation_list_by_id",
@@ -154,9 +163,11 @@ __all__ = [
     "may_write",
     "my_assignments",
     "new_or_changed_criteria",
+    "objections_of",
     "occurred_categories",
     "open_candidacies",
     "open_orders_of",
+    "open_publications",
     "open_returned_criteria",
     "order_history",
     "overdue_orders",
@@ -166,6 +177,7 @@ __all__ = [
     "past_samples",
     "prepared_files_of",
     "previous_assessment_of",
+    "publication_of",
     "rates_by_campaign",
     "readable_pass_list",
     "recent_revocations",

@@ -42,6 +42,11 @@ from assessments.services.prepared_files import (
     request_region_results,
     save_document,
 )
+from assessments.services.publications import (
+    answer_objection,
+    publish_pass_list,
+    raise_objection,
+)
 from assessments.services.self_assessment import (
     add_evidence,
     carry_evidence,
@@ -84,6 +89,7 @@ __all__ = [
     "accept_assignment",
     "accept_rectification",
     "add_evidence",
+    "answer_objection",
     "approve_campaign",
     "assign_items",
     "build_prepared_file",
@@ -118,6 +124,8 @@ __all__ = [
     "name_demonstration_villages",
     "open_campaign",
     "pin_standard",
+    "publish_pass_list",
+    "raise_objection",
     "record_incident",
     "record_inspection",
     "reopen_rectification",

@@ -44,6 +44,7 @@ from assessments.services.common import (
     require_object,
     require_unused_document_number,
 )
+from assessments.services.publications import require_publication_settled
 from assessments.verdict import evaluate
 from audit.trail import make_checkpoint, record_many
 from pingan.errors import InvalidInput, InvalidTransition
@@ -443,6 +444,7 @@ def file_campaign(*, actor, campaign_id):
         require_object(
             actor, "assessments.file_campaign", campaign, "只有镇平安办可以报市委平安办备案。"
         )
+        require_publication_settled(campaign, timezone.localdate())
         move_campaign(campaign, actor, Campaign.Status.FILED, "报市委平安办备案")
         pass_list = PassList.objects.filter(campaign=campaign).first()
         if pass_list is None:
