@@ -242,3 +242,18 @@ def issues_document(user, document):
 
 
 rules.add_perm("assessments.issue_document", issues_document)
+
+
+@rules.predicate
+def publishes(user, publication):
+    """The office that made a list public answers the 异议 against it."""
+    if publication is None:
+        return False
+    if publication.kind == "pass_list":
+        return is_town_office_of_campaign(user, publication.campaign)
+    if publication.kind == "recommendation":
+        return is_city_office_of_region(user, publication.region)
+    return is_province_office_of_region(user, publication.region)
+
+
+rules.add_perm("assessments.answer_objections", is_administrator | publishes)

@@ -58,6 +58,11 @@ urlpatterns = [
         publications.campaign_publication,
         name="campaign_publication",
     ),
+    path(
+        "publications/<int:publication_id>/",
+        publications.publication_detail,
+        name="publication_detail",
+    ),
     path("objections/<int:objection_id>/", publications.objection_detail, name="objection_detail"),
     path(
         "objections/<int:objection_id>/photo.jpg",

@@ -155,6 +155,8 @@ def world(people, standards, wangchang, xingou):
         )
         publication = Publication.objects.create(
             kind=Publication.Kind.PASS_LIST,
+            region=town,
+            year=2024,
             campaign=campaign,
             title=f"{town.name}2024年度平安村(社区)达标名单公示",
             working_days=5,
@@ -248,9 +250,15 @@ MATRIX = {
         (200,) * 8,
         (200,) * 8,
     ),
+    # Published already: its office is sent on to the publication's page.
     "assessments:campaign_publication": (
         url("assessments:campaign_publication", "campaign"),
-        TOWN_RECORD,
+        (302, 403, 302, 403, 403, 403, 302, 404),
+        (302, 404, 404, 404, 404, 404, 302, 404),
+    ),
+    "assessments:publication_detail": (
+        url("assessments:publication_detail", "publication"),
+        DRAFTER,
         OTHER,
     ),
     "assessments:objection_detail": (

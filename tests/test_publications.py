@@ -15,11 +15,14 @@ from assessments.models import (
     Objection,
     PassListEntry,
     Publication,
+    Recommendation,
+    Title,
 )
 from audit.models import AuditEntry
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted, TooManyRequests
 from tests.files import jpeg
-from tests.helpers import approve_town_year
+from tests.helpers import agree_all, answer_everything, approve_town_year, review_base_year
+from villages.models import Region
 
 # 2026年国庆节 as an example arrangement: Thursday 1 October to Wednesday 7 October off,
 # Saturday 10 October worked in exchange.
@@ -259,3 +262,110 @@ def test_a_list_is_published_only_once_approved(campaign, people):
     with pytest.raises(InvalidTransition, match="领导小组审定后"):
         publish(people, campaign)
     assert not Publication.objects.exists()
+
+
+def test_the_city_and_the_province_publish_before_they_recommend_and_name(
+    campaign, people, xingou, cuiwang
+):
+    review_base_year({"campaign": campaign, "people": people, "xingou": xingou}, "gongshi")
+    yearly = Assessment.objects.get(campaign=campaign, village=xingou, kind="yearly")
+    candidacy = services.start_candidacy(actor=people["town_office"], assessment_id=yearly.pk)
+    answer_everything(people["town_office"], candidacy)
+    services.submit_assessment(actor=people["town_office"], assessment_id=candidacy.pk)
+    agree_all(people, candidacy)
+    services.close_city_review(actor=people["city_office"], campaign_id=campaign.pk)
+    city, province = Region.objects.get(code="429006"), Region.objects.get(code="42")
+    with pytest.raises(NotPermitted):
+        services.publish_recommendations(
+            actor=people["town_office"],
+            city=city,
+            year=2024,
+            assessment_ids=[candidacy.pk],
+            working_days=5,
+            contact="市委平安办",
+        )
+    with pytest.raises(InvalidInput, match="复核合格"):
+        services.publish_recommendations(
+            actor=people["city_office"],
+            city=city,
+            year=2024,
+            assessment_ids=[yearly.pk],
+            working_days=5,
+            contact="市委平安办",
+        )
+    publication = services.publish_recommendations(
+        actor=people["city_office"],
+        city=city,
+        year=2024,
+        assessment_ids=[candidacy.pk],
+        working_days=5,
+        contact="天门市委平安办 0728-5200000",
+    )
+    assert [e.village for e in publication.entries.all()] == [xingou]
+    issue = {
+        "actor": people["city_office"],
+        "city": city,
+        "year": 2024,
+        "document_number": "天平安组〔2024〕3号",
+        "title": "关于推荐2024年度平安湖北建设示范村(社区)的报告",
+        "body": "省委平安办：……",
+        "issuer": "天门市委平安天门建设领导小组",
+        "issued_on": date(2024, 12, 28),
+        "picks": [(candidacy.pk, "特色鲜明")],
+    }
+    with pytest.raises(InvalidTransition, match="公示期结束后才能印发"):
+        services.issue_recommendations(**issue)
+    open_period(publication)
+    objection = object_to(publication, xingou)
+    # The city answers the 异议 against its own list; the town does not.
+    with pytest.raises(NotPermitted):
+        services.answer_objection(
+            actor=people["town_office"],
+            objection_id=objection.pk,
+            found_true=False,
+            inquiry="查",
+            answer="答",
+        )
+    services.answer_objection(
+        actor=people["city_office"],
+        objection_id=objection.pk,
+        found_true=False,
+        inquiry="经核实，所述案件发生在邻村",
+        answer="异议不属实",
+    )
+    end_period(publication)
+    services.issue_recommendations(**issue)
+
+    recommendation = Recommendation.objects.get()
+    naming = services.publish_naming(
+        actor=people["province_office"],
+        province=province,
+        first_year=2024,
+        recommendation_ids=[recommendation.pk],
+        working_days=7,
+        contact="省委平安办",
+    )
+    open_period(naming)
+    objection = object_to(naming, xingou, address="10.9.9.9")
+    services.answer_objection(
+        actor=people["province_office"],
+        objection_id=objection.pk,
+        found_true=True,
+        inquiry="经核实，该村本年度发生电信诈骗案件多起未如实报告",
+        answer="属实，不予命名",
+    )
+    end_period(naming)
+    with pytest.raises(InvalidInput, match=r"新沟村不在.*拟命名名单公示的名单中"):
+        services.name_demonstration_villages(
+            actor=people["province_office"],
+            province=province,
+            first_year=2024,
+            document_number="鄂平安组〔2025〕2号",
+            issuer="中共湖北省委平安湖北建设领导小组",
+            named_on=date(2025, 3, 1),
+            picks=[(recommendation.pk, "鄂平安示范〔2024〕001号")],
+        )
+    assert not Title.objects.filter(kind=Title.Kind.DEMONSTRATION).exists()
+    # A true 异议 against a candidate leaves the village's yearly result as it was.
+    yearly.refresh_from_db()
+    assert yearly.result_passed is True

@@ -29,16 +29,32 @@ class Holiday(models.Model):
 
 
 class Publication(models.Model):
-    """A list made public (公示) from `starts_on` to `ends_on`, both working days included;
-    anyone may raise an 异议 within it, and the list is final only once it has ended and
-    every 异议 is answered."""
+    """A list made public (公示) from `starts_on` to `ends_on`, both working days included, by
+    the office of `region` for `year`: the town's pass list before filing, the city's
+    recommendation list before issuing, the province's naming before naming. Anyone may raise
+    an 异议 within it; the list is final only once it has ended and every 异议 is answered."""
 
     class Kind(models.TextChoices):
         PASS_LIST = "pass_list", "平安村(社区)达标名单"
+        RECOMMENDATION = "recommendation", "平安湖北建设示范村(社区)推荐名单"
+        NAMING = "naming", "平安湖北建设示范村(社区)拟命名名单"
 
     kind = models.CharField("公示事项", max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        "villages.Region",
+        verbose_name="公示单位所在区划",
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    year = models.PositiveSmallIntegerField("年度", help_text="拟命名名单为命名期的第一年。")
     campaign = models.ForeignKey(
-        Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="publications"
+        Campaign,
+        verbose_name="创建活动",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+        help_text="达标名单所属的创建活动。",
     )
     title = models.CharField("公示标题", max_length=120)
     working_days = models.PositiveSmallIntegerField("公示期(工作日)")
@@ -57,7 +73,7 @@ class Publication(models.Model):
         verbose_name_plural = "公示"
         ordering = ["-starts_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "kind"], name="publication_once"),
+            models.UniqueConstraint(fields=["kind", "region", "year"], name="publication_once"),
             models.CheckConstraint(
                 condition=models.Q(starts_on__lte=models.F("ends_on")),
                 name="publication_period_in_order",

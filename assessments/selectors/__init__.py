@@ -68,6 +68,7 @@ from assessments.selectors.prepared_files import (
 from assessments.selectors.publications import (
     access_objection_by_id,
     access_open_publication,
+    access_publication_by_id,
     objections_of,
     open_publications,
     publication_of,
@@ -130,6 +131,7 @@ __all__ = [
     "access_open_publication",
     "access_order_by_id",
     "access_prepared_file_by_id",
+    "access_publication_by_id",
     "access_recommendation_list_by_id",
     "access_region_by_id",
     "access_standard_by_id",

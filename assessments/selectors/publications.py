@@ -8,7 +8,7 @@ from assessments.models import Objection, Publication, PublicationEntry
 
 
 def _with_listed(publications):
-    return publications.select_related("campaign__town").prefetch_related(
+    return publications.select_related("region").prefetch_related(
         Prefetch(
             "entries",
             queryset=PublicationEntry.objects.filter(removed_at__isnull=True).order_by(
@@ -38,12 +38,28 @@ def access_open_publication(publication_id, today):
     return found
 
 
-def publication_of(campaign):
+def publication_of(kind, region, year):
     return (
-        Publication.objects.filter(campaign=campaign, kind=Publication.Kind.PASS_LIST)
+        Publication.objects.filter(kind=kind, region=region, year=year)
+        .select_related("region", "campaign")
         .prefetch_related("entries")
         .first()
     )
+
+
+def access_publication_by_id(user, publication_id):
+    """A publication for the office that made it; 404 alike for missing and others'."""
+    publication = (
+        Publication.objects.filter(pk=publication_id)
+        .select_related("region", "campaign__town")
+        .prefetch_related("entries")
+        .first()
+        if str(publication_id).isdigit()
+        else None
+    )
+    if publication is None or not user.has_perm("assessments.answer_objections", publication):
+        raise Http404("未找到该公示。")
+    return publication
 
 
 def objections_of(publication):
@@ -58,13 +74,15 @@ def access_objection_by_id(user, objection_id):
     """The 异议 for the office that published its list; 404 alike for missing and others."""
     objection = (
         Objection.objects.filter(pk=objection_id)
-        .select_related("publication__campaign__town", "entry", "answered_by")
+        .select_related(
+            "publication__region", "publication__campaign__town", "entry", "answered_by"
+        )
         .first()
         if str(objection_id).isdigit()
         else None
     )
     if objection is None or not user.has_perm(
-        "assessments.prepare_pass_list", objection.publication.campaign
+        "assessments.answer_objections", objection.publication
     ):
         raise Http404("未找到该异议。")
     return objection

@@ -44,7 +44,9 @@ from assessments.services.prepared_files import (
 )
 from assessments.services.publications import (
     answer_objection,
+    publish_naming,
     publish_pass_list,
+    publish_recommendations,
     raise_objection,
 )
 from assessments.services.self_assessment import (
@@ -124,7 +126,9 @@ __all__ = [
     "name_demonstration_villages",
     "open_campaign",
     "pin_standard",
+    "publish_naming",
     "publish_pass_list",
+    "publish_recommendations",
     "raise_objection",
     "record_incident",
     "record_inspection",

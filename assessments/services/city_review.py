@@ -20,6 +20,7 @@ from assessments.models import (
     Campaign,
     CampaignEvent,
     Finding,
+    Publication,
     Recommendation,
     RecommendationList,
     Sample,
@@ -41,6 +42,7 @@ from assessments.services.common import (
     require_object,
     require_unused_document_number,
 )
+from assessments.services.publications import require_publication_settled
 from assessments.services.standards import pin_standard
 from assessments.services.titles import grant_yearly_titles
 from assessments.services.town_review import lock_for_review, stage_findings, verdict_of
@@ -282,6 +284,14 @@ def issue_recommendations(
                     assessment=candidacy, position=position, justification=justification.strip()
                 )
             )
+        require_publication_settled(
+            Publication.Kind.RECOMMENDATION,
+            city,
+            year,
+            [r.assessment.village for r in recommendations],
+            timezone.localdate(),
+            "印发",
+        )
         recommendation_list = RecommendationList(
             city=city,
             year=year,

@@ -14,6 +14,7 @@ from assessments.models import (
     IncidentCategory,
     IncidentEffect,
     NamingBatch,
+    Publication,
     Recommendation,
     Title,
     TitleEvent,
@@ -28,6 +29,7 @@ from assessments.services.common import (
     require_object,
     require_unused_document_number,
 )
+from assessments.services.publications import require_publication_settled
 from assessments.services.town_review import verdict_of
 from audit.trail import make_checkpoint
 from pingan.errors import InvalidInput, InvalidTransition
@@ -326,6 +328,14 @@ def name_demonstration_villages(
             "assessment__village__town", "recommendation_list"
         ).filter(pk__in=[pk for pk, _ in picks])
     }
+    require_publication_settled(
+        Publication.Kind.NAMING,
+        province,
+        first_year,
+        [r.assessment.village for r in recommendations.values()],
+        timezone.localdate(),
+        "命名",
+    )
     for pk, certificate_number in picks:
         recommendation = recommendations.get(pk)
         if recommendation is None or not recommendation.assessment.village.town.is_within(province):

@@ -19,6 +19,7 @@ from assessments.models import (
     Finding,
     PassList,
     PassListEntry,
+    Publication,
     SampleEntry,
 )
 from assessments.selectors import (
@@ -444,12 +445,19 @@ def file_campaign(*, actor, campaign_id):
         require_object(
             actor, "assessments.file_campaign", campaign, "只有镇平安办可以报市委平安办备案。"
         )
-        require_publication_settled(campaign, timezone.localdate())
         move_campaign(campaign, actor, Campaign.Status.FILED, "报市委平安办备案")
         pass_list = PassList.objects.filter(campaign=campaign).first()
         if pass_list is None:
             raise InvalidInput("请先拟制达标名单通报(发文字号、标题、正文)，再报备。")
         entries = pass_list_entries(campaign)
+        require_publication_settled(
+            Publication.Kind.PASS_LIST,
+            campaign.town,
+            campaign.year,
+            [entry.village for entry in entries],
+            timezone.localdate(),
+            "报备",
+        )
         for entry in entries:
             entry.pass_list = pass_list
         PassListEntry.objects.bulk_create(entries)

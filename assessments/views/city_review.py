@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.documents import chinese_date
 from assessments.errors import UnassessedCriteria
-from assessments.forms import RecommendationForm, SampleForm, plain_number
+from assessments.forms import PublicationForm, RecommendationForm, SampleForm, plain_number
 from assessments.models import (
     Assessment,
     Campaign,
+    Publication,
     RecommendationList,
 )
 from assessments.rates import DEFINITIONS
@@ -30,15 +31,17 @@ from assessments.selectors import (
     issued_recommendation_list,
     open_candidacies,
     past_samples,
+    publication_of,
     sample_entries,
     sampling_rule_for,
     visible_assessments,
     visible_campaigns,
 )
 from assessments.spreadsheets import recommendation_workbook
+from assessments.views.publications import published
 from assessments.views.town_review import CITY_REVIEW, review_page
 from pingan.confirmation import Confirmation, ask, is_confirmed
-from pingan.errors import InvalidInput
+from pingan.errors import InvalidInput, InvalidTransition
 from pingan.params import int_param
 from pingan.pdf import render_pdf
 from pingan.responses import pdf_download, xlsx_download
@@ -248,7 +251,7 @@ def recommendation_create(request):
         .order_by("village__code")
     )
     form = RecommendationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and "publish" not in request.POST else None,
         initial={
             "title": f"关于推荐{year}年度平安湖北建设示范村(社区)的报告",
             "body": "省委平安办：\n"
@@ -259,18 +262,35 @@ def recommendation_create(request):
         },
     )
     picks = []
+    publication_form = PublicationForm(
+        request.POST if "publish" in request.POST else None, prefix="publication"
+    )
     if request.method == "POST":
         picks = [
             (a.pk, request.POST.get(f"justification_{a.pk}", ""))
             for a in candidates
             if request.POST.get(f"pick_{a.pk}")
         ]
-        if form.is_valid():
+        if "publish" in request.POST:
+            if publication_form.is_valid():
+                try:
+                    publication = services.publish_recommendations(
+                        actor=request.user,
+                        city=city,
+                        year=year,
+                        assessment_ids=[pk for pk, _ in picks],
+                        **publication_form.cleaned_data,
+                    )
+                except (InvalidInput, InvalidTransition) as error:
+                    publication_form.add_error(None, error.message)
+                else:
+                    return published(request, publication)
+        elif form.is_valid():
             try:
                 recommendation_list = services.issue_recommendations(
                     actor=request.user, city=city, year=year, picks=picks, **form.cleaned_data
                 )
-            except InvalidInput as error:
+            except (InvalidInput, InvalidTransition) as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(
@@ -288,8 +308,10 @@ def recommendation_create(request):
             "picked": {pk for pk, _ in picks},
             "justifications": dict(picks),
             "lists": RecommendationList.objects.filter(city=city).order_by("-year", "-id")[:20],
+            "publication_form": publication_form,
+            "publication": publication_of(Publication.Kind.RECOMMENDATION, city, year),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or publication_form.errors else 200,
     )
 
 

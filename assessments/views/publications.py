@@ -10,10 +10,12 @@ from django.views.decorators.cache import never_cache
 
 from assessments import services
 from assessments.forms import ObjectionAnswerForm, ObjectionForm, PublicationForm
+from assessments.models import Publication
 from assessments.selectors import (
     access_campaign_by_id,
     access_objection_by_id,
     access_open_publication,
+    access_publication_by_id,
     objections_of,
     open_publications,
     publication_of,
@@ -71,12 +73,14 @@ def public_objection(request, publication_id):
 
 @login_required
 def campaign_publication(request, campaign_id):
-    """The town's 公示 of its pass list: publish it, then see and answer each 异议."""
+    """The town publishes its approved pass list; once published, its page."""
     campaign = access_campaign_by_id(request.user, campaign_id)
     require_permission(request.user, "assessments.prepare_pass_list", campaign)
-    publication = publication_of(campaign)
+    publication = publication_of(Publication.Kind.PASS_LIST, campaign.town, campaign.year)
+    if publication is not None:
+        return redirect("assessments:publication_detail", publication.pk)
     form = PublicationForm(request.POST or None)
-    if request.method == "POST" and publication is None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             publication = services.publish_pass_list(
                 actor=request.user, campaign_id=campaign.pk, **form.cleaned_data
@@ -84,24 +88,37 @@ def campaign_publication(request, campaign_id):
         except (InvalidInput, InvalidTransition) as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(
-                request,
-                f"已发布公示：{publication.starts_on:%m月%d日}至{publication.ends_on:%m月%d日}。",
-            )
-            return redirect("assessments:campaign_publication", campaign.pk)
-    objections = objections_of(publication) if publication else []
+            return published(request, publication)
+    return render(
+        request,
+        "assessments/publication_form.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def published(request, publication):
+    messages.success(
+        request,
+        f"已发布公示：{publication.starts_on:%m月%d日}至{publication.ends_on:%m月%d日}。",
+    )
+    return redirect("assessments:publication_detail", publication.pk)
+
+
+@login_required
+def publication_detail(request, publication_id):
+    """The publishing office's view of its 公示: the list as it stands and every 异议."""
+    publication = access_publication_by_id(request.user, publication_id)
+    objections = objections_of(publication)
     return render(
         request,
         "assessments/publication.html",
         {
-            "campaign": campaign,
             "publication": publication,
             "objections": objections,
             "pending": sum(1 for o in objections if o.status == o.Status.PENDING),
-            "form": form,
             "today": timezone.localdate(),
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.documents import certificate_pages
-from assessments.forms import IncidentForm, NamingForm, ReasonForm, TitleReviewForm
+from assessments.forms import IncidentForm, NamingForm, PublicationForm, ReasonForm, TitleReviewForm
 from assessments.models import (
     DocumentKind,
     IncidentCategory,
     NamingBatch,
+    Publication,
     Recommendation,
     Title,
 )
@@ -23,6 +24,7 @@ from assessments.selectors import (
     access_title_by_id,
     document_setting,
     latest_recommended_year,
+    publication_of,
     title_revocation,
     titles_an_incident_revokes,
     village_results,
@@ -30,6 +32,7 @@ from assessments.selectors import (
     visible_incidents,
     visible_titles,
 )
+from assessments.views.publications import published
 from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pagination import page_of
@@ -250,7 +253,7 @@ def naming_create(request):
         .order_by("assessment__village__code")
     )
     form = NamingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and "publish" not in request.POST else None,
         initial={
             "issuer": document_setting(
                 province, DocumentKind.NAMING_DECISION
@@ -258,7 +261,24 @@ def naming_create(request):
             "named_on": timezone.localdate(),
         },
     )
-    if request.method == "POST" and form.is_valid():
+    publication_form = PublicationForm(
+        request.POST if "publish" in request.POST else None, prefix="publication"
+    )
+    picked = [r.pk for r in recommendations if request.POST.get(f"pick_{r.pk}")]
+    if "publish" in request.POST and publication_form.is_valid():
+        try:
+            publication = services.publish_naming(
+                actor=request.user,
+                province=province,
+                first_year=first_year,
+                recommendation_ids=picked,
+                **publication_form.cleaned_data,
+            )
+        except (InvalidInput, InvalidTransition) as error:
+            publication_form.add_error(None, error.message)
+        else:
+            return published(request, publication)
+    elif request.method == "POST" and form.is_valid():
         picks = [
             (r.pk, request.POST.get(f"certificate_{r.pk}", ""))
             for r in recommendations
@@ -272,7 +292,7 @@ def naming_create(request):
                 picks=picks,
                 **form.cleaned_data,
             )
-        except InvalidInput as error:
+        except (InvalidInput, InvalidTransition) as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, f"已审定命名 {batch.titles.count()} 个示范村(社区)。")
@@ -286,8 +306,10 @@ def naming_create(request):
             "first_year": first_year,
             "recommendations": recommendations,
             "namings": NamingBatch.objects.filter(province=province).select_related("decision"),
+            "publication_form": publication_form,
+            "publication": publication_of(Publication.Kind.NAMING, province, first_year),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or publication_form.errors else 200,
     )
 
 
