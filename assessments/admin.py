@@ -78,6 +78,7 @@ class CriterionInline(admin.StackedInline):
         ("comparator", "bound", "unit", "profile_field"),
         "max_score",
         ("expected_evidence", "evidence_required"),
+        "shows_publicity",
     ]
 
     def _editable(self, obj):

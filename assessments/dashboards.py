@@ -19,6 +19,7 @@ from assessments.selectors import (
     campaign_board,
     criteria_of,
     pass_rule_for,
+    publicity_counts,
     rates_by_campaign,
     result_sentence,
     target_ratio_for,
@@ -133,6 +134,7 @@ def town_dashboard(town, today):
         )
     )
     board = with_year_titles(campaign_board(campaign))
+    publicity = publicity_counts(town, campaign.year)
     rows = [
         {
             "assessment": assessment,
@@ -140,6 +142,7 @@ def town_dashboard(town, today):
             "sampled": assessment.pk in sampled,
             "title": next(iter(assessment.year_titles), None),
             "result": result_sentence(assessment),
+            "publicity": publicity.get(assessment.village_id, (0, 0)),
         }
         for assessment in board
     ]

@@ -181,6 +181,30 @@ def rectification_notice_document(order, issued_on):
     )
 
 
+def experience_document(practice):
+    """The 经验交流 of a 典型经验, issued by the office that published it: the town's, or the
+    city's once the city has."""
+    village = practice.village
+    region = village.town.parent if practice.status == "city_published" else village.town
+    setting = document_setting(region, DocumentKind.EXPERIENCE)
+    body = "\n".join(
+        [
+            f"【{village.town.name}{village.name}】",
+            f"一、面对的问题。{practice.problem}",
+            f"二、主要做法。{practice.action}",
+            f"三、取得的成效。{practice.result}",
+        ]
+    )
+    return official_document(
+        setting=setting,
+        document_number="",
+        title=f"经验交流：{practice.title}",
+        body=body,
+        issuer=setting.issuing_body.full_name,
+        issued_on=practice.published_on,
+    )
+
+
 def _verdict(passed):
     return {True: "合格", False: "不合格"}.get(passed, "未复核")
 

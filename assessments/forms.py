@@ -1,7 +1,7 @@
 from django import forms
 
 from assessments.evidence import ACCEPTED_LABELS
-from assessments.models import Campaign, Criterion, Standard
+from assessments.models import Campaign, Criterion, PublicityRecord, Standard
 from assessments.verdict import COMPARATORS
 from villages.models import Region
 
@@ -505,4 +505,36 @@ class ObjectionAnswerForm(forms.Form):
     )
     answer = forms.CharField(
         label="答复理由", widget=forms.Textarea(attrs={"rows": 3}), help_text="告知异议人的答复。"
+    )
+
+
+class PublicityForm(forms.Form):
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="形式", choices=[("", "请选择"), *PublicityRecord.Kind.choices])
+    summary = forms.CharField(
+        label="内容",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如宣传主题、走访户数、巡逻路线，报道的标题。",
+    )
+    participants = forms.IntegerField(label="参与人数", min_value=0, required=False)
+    outlet = forms.CharField(
+        label="媒体名称", max_length=60, required=False, help_text="媒体报道必填，如“湖北日报”。"
+    )
+    link = forms.CharField(label="报道链接", max_length=500, required=False)
+    photo = forms.FileField(
+        label="照片或剪报照片",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
+class PracticeForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=80)
+    problem = forms.CharField(label="面对的问题", widget=forms.Textarea(attrs={"rows": 3}))
+    action = forms.CharField(label="主要做法", widget=forms.Textarea(attrs={"rows": 6}))
+    result = forms.CharField(label="取得的成效", widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(
+        label="照片(可不附)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )

@@ -257,3 +257,32 @@ def publishes(user, publication):
 
 
 rules.add_perm("assessments.answer_objections", is_administrator | publishes)
+
+
+@rules.predicate
+def works_in_village(user, village):
+    """The village's secretary and its team record the village's publicity work."""
+    return village is not None and holds_role_over_village(
+        user, village, (Role.SECRETARY, Role.VILLAGE_STAFF)
+    )
+
+
+@rules.predicate
+def is_secretary_of_village(user, village):
+    return village is not None and holds_role_over_village(user, village, (Role.SECRETARY,))
+
+
+@rules.predicate
+def selects_practice(user, practice):
+    """The town office publishes a village's practice to its town; the city office a town's
+    典型经验 to its city."""
+    if practice is None:
+        return False
+    if practice.status == "submitted":
+        return holds_role_over_village(user, practice.village, (Role.TOWN_OFFICE,))
+    return holds_role_over_village(user, practice.village, (Role.CITY_OFFICE,))
+
+
+rules.add_perm("assessments.record_publicity", works_in_village)
+rules.add_perm("assessments.write_practice", is_secretary_of_village)
+rules.add_perm("assessments.select_practice", selects_practice)

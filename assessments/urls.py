@@ -8,6 +8,7 @@ from assessments.views import (
     inspections,
     prepared_files,
     publications,
+    publicity,
     self_assessment,
     sheets,
     standards,
@@ -69,6 +70,21 @@ urlpatterns = [
         publications.objection_photo,
         name="objection_photo",
     ),
+    path("publicity/<int:village_id>/", publicity.village_publicity, name="village_publicity"),
+    path("publicity/<int:village_id>/practices/new/", publicity.practice_edit, name="practice_new"),
+    path(
+        "publicity/<int:village_id>/practices/<int:practice_id>/edit/",
+        publicity.practice_edit,
+        name="practice_edit",
+    ),
+    path("practices/", publicity.practice_list, name="practice_list"),
+    path("practices/<int:practice_id>/", publicity.practice_detail, name="practice_detail"),
+    path("practices/<int:practice_id>/submit/", publicity.practice_submit, name="practice_submit"),
+    path(
+        "practices/<int:practice_id>/publish/", publicity.practice_publish, name="practice_publish"
+    ),
+    path("practices/<int:practice_id>/return/", publicity.practice_return, name="practice_return"),
+    path("practices/<int:practice_id>/pdf/", publicity.practice_pdf, name="practice_pdf"),
     path("my/", self_assessment.my_assessment, name="my_assessment"),
     path("my/items/", assignments.my_assignments_view, name="my_assignments"),
     path(

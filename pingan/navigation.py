@@ -23,9 +23,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = [("首页", reverse("home"))]
-    if staffed_villages_of(user):
+    staffed = staffed_villages_of(user)
+    if staffed:
         items.append(("我的任务", reverse("assessments:my_assignments")))
     if works_only_in_teams(user):
+        items += [
+            ("宣传与经验", reverse("assessments:village_publicity", args=[village_id]))
+            for village_id in staffed
+        ]
         # A member of a village's team reaches their items and nothing else.
         return {"nav_items": items, "user_memberships": memberships_of(user)}
     village = home_village_of(user)
@@ -33,6 +38,7 @@ def navigation(request):
         items.append(("我的创建", reverse("assessments:my_assessment")))
         items.append(("我的村(社区)", reverse("villages:detail", args=[village.pk])))
         items.append(("工作人员和网格", reverse("villages:team", args=[village.pk])))
+        items.append(("宣传与经验", reverse("assessments:village_publicity", args=[village.pk])))
     if user.has_perm("assessments.list_campaigns"):
         items.append(("创建活动", reverse("assessments:campaign_list")))
         items.append(("抽查复核", reverse("assessments:city_overview")))
@@ -46,6 +52,8 @@ def navigation(request):
     if user.has_perm("assessments.list_inspections"):
         items.append(("通报和推荐名单", reverse("assessments:bulletin_list")))
         items.append(("公文", reverse("assessments:document_list")))
+    if user.has_perm("assessments.list_inspections"):
+        items.append(("典型经验", reverse("assessments:practice_list")))
     if user.has_perm("assessments.list_incidents"):
         items.append(("案事件登记", reverse("assessments:incident_list")))
     items.append(("称号", reverse("assessments:title_list")))

@@ -301,6 +301,7 @@ AUDITING_CALLS = (
     "record(",
     "record_many(",
     "record_village_events(",
+    "_publish(",
     "save_answer(",
     "save_finding(",
     "services.save_answer(",

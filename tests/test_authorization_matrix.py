@@ -18,6 +18,7 @@ from assessments.models import (
     IncidentCategory,
     Objection,
     OfficialDocument,
+    Practice,
     PreparedFile,
     Publication,
     PublicationEntry,
@@ -177,7 +178,17 @@ def world(people, standards, wangchang, xingou):
             matter="异议",
         )
         objection.photo.save("photo.jpg", ContentFile(files.jpeg().read()), save=True)
+        practice = Practice.objects.create(
+            token=uuid.uuid4(),
+            village=village,
+            title="夜巡队“红袖标”",
+            problem="夜间盗窃多发",
+            action="组建夜巡队",
+            result="盗窃下降",
+            written_by=secretary,
+        )
         objects[side] = {
+            "practice": practice,
             "publication": publication,
             "objection": objection,
             "village": village,
@@ -239,6 +250,40 @@ MATRIX = {
     ),
     "password_change": (fixed("password_change"), (302, *(200,) * 7), None),
     "assessments:my_assignments": (fixed("assessments:my_assignments"), ALL, None),
+    "assessments:village_publicity": (url("assessments:village_publicity", "village"), ALL, OTHER),
+    "assessments:practice_new": (
+        url("assessments:practice_new", "village"),
+        (302, 200, 403, 403, 403, 403, 200, 403),
+        OTHER,
+    ),
+    "assessments:practice_edit": (
+        url("assessments:practice_edit", "village", "practice"),
+        (302, 200, 403, 403, 403, 403, 200, 403),
+        OTHER,
+    ),
+    "assessments:practice_list": (fixed("assessments:practice_list"), ALL, None),
+    # A draft: its village's own, not yet the town's.
+    "assessments:practice_detail": (
+        url("assessments:practice_detail", "practice"),
+        (302, 200, 404, 404, 404, 404, 200, 200),
+        OTHER,
+    ),
+    "assessments:practice_submit": (
+        url("assessments:practice_submit", "practice"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:practice_publish": (
+        url("assessments:practice_publish", "practice"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:practice_return": (
+        url("assessments:practice_return", "practice"),
+        POST_ONLY,
+        POST_ONLY,
+    ),
+    "assessments:practice_pdf": (url("assessments:practice_pdf", "practice"), NONE_YET, NONE_YET),
     # 公示 is public: anyone, signed in or not, reads it and raises an 异议 on any list.
     "assessments:public_publications": (
         fixed("assessments:public_publications"),

@@ -234,7 +234,7 @@ PAGES = {
     "town_dashboard": (
         "town_office",
         lambda c: reverse("assessments:town_dashboard", args=[c.town_id]),
-        24,
+        25,
     ),
     "region_dashboard": (
         "city_office",

@@ -41,6 +41,7 @@ from assessments.models.publications import (
     Publication,
     PublicationEntry,
 )
+from assessments.models.publicity import Practice, PracticeEvent, PublicityRecord
 from assessments.models.self_assessment import (
     Answer,
     Evidence,
@@ -103,10 +104,13 @@ __all__ = [
     "OfficialDocumentEvent",
     "PassList",
     "PassListEntry",
+    "Practice",
+    "PracticeEvent",
     "PreparedFile",
     "PreparedFileEvent",
     "Publication",
     "PublicationEntry",
+    "PublicityRecord",
     "Recommendation",
     "RecommendationList",
     "RectificationEvent",

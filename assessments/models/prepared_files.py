@@ -184,6 +184,7 @@ class DocumentKind(models.TextChoices):
     NAMING_DECISION = "naming_decision", "示范村命名决定"
     REVIEW_BULLETIN = "review_bulletin", "抽查复核结果通报"
     ANNUAL_SUMMARY = "annual_summary", "年度创建工作总结"
+    EXPERIENCE = "experience", "经验交流"
 
 
 class DocumentSettingManager(models.Manager):

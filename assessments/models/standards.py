@@ -208,6 +208,12 @@ class Criterion(models.Model):
     )
     expected_evidence = models.TextField("应提供的佐证材料", blank=True)
     evidence_required = models.BooleanField("必须上传佐证材料", default=False)
+    shows_publicity = models.BooleanField(
+        "显示宣传与经验",
+        default=False,
+        help_text="评审本条时一并列出村(社区)的宣传记录(含媒体报道)和已发布的典型经验，"
+        "如示范村标准的“特色亮点多”。",
+    )
     comparator = models.CharField("比较方式", max_length=2, choices=Comparator.choices, blank=True)
     bound = models.DecimalField("指标值", max_digits=10, decimal_places=2, null=True, blank=True)
     unit = models.CharField("单位", max_length=10, blank=True)

@@ -73,6 +73,14 @@ from assessments.selectors.publications import (
     open_publications,
     publication_of,
 )
+from assessments.selectors.publicity import (
+    access_practice_by_id,
+    access_publicity_village,
+    publicity_counts,
+    publicity_for_candidacy,
+    publicity_of,
+    visible_practices,
+)
 from assessments.selectors.self_assessment import (
     access_evidence_by_id,
     latest_return_comments,
@@ -130,8 +138,10 @@ __all__ = [
     "access_objection_by_id",
     "access_open_publication",
     "access_order_by_id",
+    "access_practice_by_id",
     "access_prepared_file_by_id",
     "access_publication_by_id",
+    "access_publicity_village",
     "access_recommendation_list_by_id",
     "access_region_by_id",
     "access_standard_by_id",
@@ -180,6 +190,9 @@ __all__ = [
     "prepared_files_of",
     "previous_assessment_of",
     "publication_of",
+    "publicity_counts",
+    "publicity_for_candidacy",
+    "publicity_of",
     "rates_by_campaign",
     "readable_pass_list",
     "recent_revocations",
@@ -203,6 +216,7 @@ __all__ = [
     "visible_inspections",
     "visible_namings",
     "visible_orders",
+    "visible_practices",
     "visible_recommendation_lists",
     "visible_standards",
     "visible_titles",

@@ -310,3 +310,14 @@ def move_campaign(campaign, actor, target, reason=""):
         refusal=f"{campaign}当前为“{campaign.get_status_display()}”，"
         f"不能变更为“{Campaign.Status(target).label}”。",
     )
+
+
+def photo_written_again(upload):
+    """A photo from outside the campaign's evidence (a 异议, a publicity record), decoded in
+    the request and written again upright with its capture time alone, no place: JPEG bytes.
+    These are few, so they are not worth the background queue."""
+    checked = check_upload(upload)
+    if not checked.is_photo:
+        raise InvalidInput("只能上传照片(JPEG、PNG)。")
+    content, _thumbnail, _taken = process_photo(upload, upload.name, checked.accepted.extension)
+    return ContentFile(content)

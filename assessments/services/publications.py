@@ -8,12 +8,10 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.calendar import working_period_from
-from assessments.evidence import check_upload, process_photo
 from assessments.models import (
     Assessment,
     AssessmentEvent,
@@ -29,6 +27,7 @@ from assessments.services.common import (
     audit,
     files_removed_on_failure,
     move_state,
+    photo_written_again,
     plain_text,
     record_event,
     require_object,
@@ -205,13 +204,7 @@ def raise_objection(*, publication_id, village_id, name, phone, matter, photo=No
             address=address,
         )
         if photo is not None:
-            checked = check_upload(photo)
-            if not checked.is_photo:
-                raise InvalidInput("只能附照片(JPEG、PNG)。")
-            content, _thumbnail, _taken = process_photo(
-                photo, photo.name, checked.accepted.extension
-            )
-            objection.photo.save("photo.jpg", ContentFile(content), save=False)
+            objection.photo.save("photo.jpg", photo_written_again(photo), save=False)
             written.append(objection.photo.name)
         objection.save()
         # The objector has no account: the entry names the address, never the person.

@@ -38,6 +38,7 @@ from assessments.selectors import (
     new_or_changed_criteria,
     open_returned_criteria,
     previous_assessment_of,
+    publicity_for_candidacy,
     stage_note,
     workspace_parts,
 )
@@ -339,6 +340,9 @@ def assessment_criterion(request, assessment_id, criterion_id):
             "last_year_evidence": last_year_evidence,
             "carried": answer is not None and answer.carried_over,
             "is_new_or_changed": is_new_or_changed,
+            "publicity": publicity_for_candidacy(assessment.village)
+            if criterion.shows_publicity
+            else None,
             "position": judged.index(criterion.pk) + 1,
             "judged_count": len(judged),
         },
