@@ -77,7 +77,13 @@ urlpatterns = [
         publicity.practice_edit,
         name="practice_edit",
     ),
+    path(
+        "publicity/<int:village_id>/photos/<int:record_id>.jpg",
+        publicity.publicity_photo,
+        name="publicity_photo",
+    ),
     path("practices/", publicity.practice_list, name="practice_list"),
+    path("practices/<int:practice_id>/photo.jpg", publicity.practice_photo, name="practice_photo"),
     path("practices/<int:practice_id>/", publicity.practice_detail, name="practice_detail"),
     path("practices/<int:practice_id>/submit/", publicity.practice_submit, name="practice_submit"),
     path(

@@ -178,7 +178,7 @@ def world(people, standards, wangchang, xingou):
             matter="异议",
         )
         objection.photo.save("photo.jpg", ContentFile(files.jpeg().read()), save=True)
-        practice = Practice.objects.create(
+        practice = Practice(
             token=uuid.uuid4(),
             village=village,
             title="夜巡队“红袖标”",
@@ -187,8 +187,18 @@ def world(people, standards, wangchang, xingou):
             result="盗窃下降",
             written_by=secretary,
         )
+        practice.photo.save("photo.jpg", ContentFile(files.jpeg().read()), save=True)
+        publicity_record = services.record_publicity(
+            actor=secretary,
+            village_id=village.pk,
+            held_on=date(2024, 3, 1),
+            kind="patrol",
+            summary="平安夜巡",
+            photo=files.jpeg(),
+        )
         objects[side] = {
             "practice": practice,
+            "publicity_record": publicity_record,
             "publication": publication,
             "objection": objection,
             "village": village,
@@ -262,6 +272,16 @@ MATRIX = {
         OTHER,
     ),
     "assessments:practice_list": (fixed("assessments:practice_list"), ALL, None),
+    "assessments:publicity_photo": (
+        url("assessments:publicity_photo", "village", "publicity_record"),
+        (302, 200, 200, 200, 200, 200, 200, 200),
+        OTHER,
+    ),
+    "assessments:practice_photo": (
+        url("assessments:practice_photo", "practice"),
+        (302, 200, 404, 404, 404, 404, 200, 200),
+        OTHER,
+    ),
     # A draft: its village's own, not yet the town's.
     "assessments:practice_detail": (
         url("assessments:practice_detail", "practice"),

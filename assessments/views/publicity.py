@@ -3,14 +3,14 @@ within the reader's reach, and the printed 经验交流."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.documents import experience_document
 from assessments.forms import PracticeForm, PublicityForm
-from assessments.models import Practice
+from assessments.models import Practice, PublicityRecord
 from assessments.selectors import (
     access_practice_by_id,
     access_publicity_village,
@@ -169,3 +169,20 @@ def practice_pdf(request, practice_id):
         raise Http404("经验做法发布为典型经验后才印发经验交流。")
     pdf = render_pdf("documents/official.html", experience_document(practice))
     return pdf_download(pdf, f"经验交流-{practice.village.name}-{practice.title}.pdf")
+
+
+@login_required
+def publicity_photo(request, village_id, record_id):
+    village = access_publicity_village(request.user, village_id)
+    record = PublicityRecord.objects.filter(pk=record_id, village=village).first()
+    if record is None or not record.photo:
+        raise Http404("该记录没有照片。")
+    return FileResponse(record.photo.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def practice_photo(request, practice_id):
+    practice = access_practice_by_id(request.user, practice_id)
+    if not practice.photo:
+        raise Http404("该经验做法没有照片。")
+    return FileResponse(practice.photo.open("rb"), content_type="image/jpeg")
