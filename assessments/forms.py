@@ -459,7 +459,7 @@ class PublicationForm(forms.Form):
         help_text="从发布次日起按工作日计算，跳过法定节假日，调休上班日照常计入。",
     )
     contact = forms.CharField(
-        label="受理异议的单位和电话", max_length=120, help_text="如“汪场镇平安办 0728-0000000”。"
+        label="受理异议的单位和电话", max_length=120, help_text="如“××镇平安办 0728-0000000”。"
     )
 
 
