@@ -369,3 +369,13 @@ def test_the_city_and_the_province_publish_before_they_recommend_and_name(
     # A true 异议 against a candidate leaves the village's yearly result as it was.
     yearly.refresh_from_db()
     assert yearly.result_passed is True
+
+
+def test_a_calendar_without_working_days_is_refused_in_chinese(approved, people):
+    start = date.today()
+    Holiday.objects.bulk_create(
+        Holiday(day=start + timedelta(days=offset), name="录入有误") for offset in range(1, 60)
+    )
+    with pytest.raises(InvalidInput, match="核对节假日安排"):
+        publish(people, approved)
+    assert not Publication.objects.exists()

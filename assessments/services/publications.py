@@ -34,6 +34,7 @@ from assessments.services.common import (
 )
 from audit.trail import record
 from pingan.errors import InvalidInput, InvalidTransition, TooManyRequests
+from villages.models import Region
 from villages.services import MOBILE
 
 LONGEST_PERIOD = 15
@@ -41,6 +42,8 @@ LONGEST_PERIOD = 15
 
 def _publish(*, actor, kind, region, year, title, villages, working_days, contact, campaign=None):
     """Make the list of `villages` public from the next working day for `working_days`."""
+    # The region's row, locked, keeps two offices' clicks from publishing the same list twice.
+    Region.objects.select_for_update().filter(pk=region.pk).first()
     if Publication.objects.filter(kind=kind, region=region, year=year).exists():
         raise InvalidTransition(f"{title}已经发布，不能重复公示。")
     if not 1 <= working_days <= LONGEST_PERIOD:
@@ -50,7 +53,14 @@ def _publish(*, actor, kind, region, year, title, villages, working_days, contac
         raise InvalidInput("请填写受理异议的单位和电话。")
     if not villages:
         raise InvalidInput("名单为空，无需公示。")
-    starts_on, ends_on = working_period_from(timezone.localdate() + timedelta(days=1), working_days)
+    try:
+        starts_on, ends_on = working_period_from(
+            timezone.localdate() + timedelta(days=1), working_days
+        )
+    except ValueError:
+        raise InvalidInput(
+            "节假日安排中连续一个多月没有工作日，请系统管理员核对节假日安排后再发布。"
+        ) from None
     publication = Publication.objects.create(
         kind=kind,
         region=region,
