@@ -11,6 +11,8 @@ name. Cutting a document's glyphs out of the 3 MB common font is several times f
 out of the 12 MB whole font; the whole font is embedded only when a rare character needs it.
 """
 
+import hashlib
+import json
 import mimetypes
 import threading
 from pathlib import Path
@@ -19,6 +21,7 @@ import pylopdf_fonts_zh_cn
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from fontTools import subset
 from fontTools.ttLib import TTFont
@@ -169,3 +172,21 @@ def render_pdf_in_parts(template_name, contexts, progress):
 def render_pdf(template_name, context, request=None):
     """Render a document template to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context, request=request))
+
+
+# A printout kept this long after it was last made; a reprint after that is rendered again.
+PRINTOUT_KEPT_SECONDS = 30 * 24 * 3600
+
+
+def render_pdf_once(template_name, context, printed):
+    """A document rendered the first time it is asked for and read from the cache after, for
+    as long as what it prints (`printed`: the plain values on the page) stays the same: a
+    certificate or a drawn sample list is the same document however often it is reprinted,
+    and a change to any value it prints makes it a new one."""
+    identity = json.dumps([template_name, printed], default=str, ensure_ascii=False)
+    key = f"printout:{hashlib.sha256(identity.encode()).hexdigest()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(template_name, context)
+        cache.set(key, pdf, PRINTOUT_KEPT_SECONDS)
+    return pdf

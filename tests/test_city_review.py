@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from assessments.selectors import campaign_rates, criteria_of
 from audit.trail import record
+from pingan import pdf
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, run_base_year
@@ -238,13 +239,18 @@ def test_town_sees_only_its_own_draw(client, filed, people, wangchang):
     assert overview.context["rows"] == []
 
 
-def test_sample_pdf_prints_seed_and_method(client, filed, people):
+def test_sample_pdf_prints_seed_and_method_and_is_rendered_once(client, filed, people, monkeypatch):
     draw(people, filed)
+    rendered = []
+    render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: rendered.append(a) or render(*a, **k))
     client.force_login(people["city_office"])
     response = client.get(reverse("assessments:sample_pdf", args=[filed.pk]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     compact = text.replace(" ", "").replace("\n", "")
     assert "2024-天门" in compact and "random.Random" in compact
+    again = client.get(reverse("assessments:sample_pdf", args=[filed.pk]))
+    assert again.content == response.content and len(rendered) == 1
 
 
 def test_draw_through_the_page(client, filed, people):

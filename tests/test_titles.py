@@ -28,6 +28,7 @@ from assessments.selectors import (
     village_results,
     village_timeline,
 )
+from pingan import pdf
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, recommend_and_name, review_base_year
@@ -523,3 +524,23 @@ def test_a_year_stays_with_the_town_that_ran_it_when_the_village_moves(
     assert api.get(f"/api/v1/assessments/{assessment.pk}/").status_code == 200
     assert people["town_office"].has_perm("assessments.view_assessment", assessment)
     assert not new_office.has_perm("assessments.view_assessment", assessment)
+
+
+def test_a_certificate_is_rendered_once_and_again_only_when_what_it_prints_changes(
+    client, named, people, xingou, monkeypatch
+):
+    rendered = []
+    render = pdf.render_pdf
+
+    def counted(*args, **kwargs):
+        rendered.append(args[0])
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", counted)
+    client.force_login(people["province_office"])
+    certificate = reverse("assessments:title_certificate", args=[named.pk])
+    first = client.get(certificate).content
+    assert client.get(certificate).content == first and len(rendered) == 1
+    Village.objects.filter(pk=xingou.pk).update(name="新沟社区")
+    renamed = client.get(certificate)
+    assert len(rendered) == 2 and renamed.content != first

@@ -43,7 +43,7 @@ from assessments.views.town_review import CITY_REVIEW, review_page
 from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.params import int_param
-from pingan.pdf import render_pdf
+from pingan.pdf import render_pdf_once
 from pingan.responses import pdf_download, xlsx_download
 from villages.models import Region
 from villages.rules import home_region_of, require_permission
@@ -165,16 +165,27 @@ def sample_pdf(request, campaign_id):
     sample = current_sample(campaign)
     if sample is None:
         raise Http404("尚未抽查。")
-    pdf = render_pdf(
-        "documents/sample.html",
-        {
-            "campaign": campaign,
-            "sample": sample,
-            "entries": sample_entries(sample),
-            "drawn_on": chinese_date(timezone.localtime(sample.drawn_at)),
-            "ratio_percent": sample.ratio_percent,
-        },
-    )
+    entries = sample_entries(sample)
+    context = {
+        "campaign": campaign,
+        "sample": sample,
+        "entries": entries,
+        "drawn_on": chinese_date(timezone.localtime(sample.drawn_at)),
+        "ratio_percent": sample.ratio_percent,
+    }
+    printed = [
+        campaign.town.name,
+        campaign.year,
+        context["drawn_on"],
+        context["ratio_percent"],
+        [sample.seed, sample.method, sample.minimum_count, len(sample.population)],
+        [sample.redraw_reason, sample.drawn_by.display_name],
+        [
+            (e.position, e.assessment.village.name, e.assessment.village.code, e.forced, e.reason)
+            for e in entries
+        ],
+    ]
+    pdf = render_pdf_once("documents/sample.html", context, printed)
     return pdf_download(pdf, f"{campaign.town.name}{campaign.year}年度抽查名单.pdf")
 
 

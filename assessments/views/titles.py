@@ -37,7 +37,7 @@ from pingan.confirmation import Confirmation, ask, is_confirmed
 from pingan.errors import InvalidInput, InvalidTransition
 from pingan.pagination import page_of
 from pingan.params import int_param
-from pingan.pdf import render_pdf
+from pingan.pdf import render_pdf_once
 from pingan.responses import pdf_download
 from villages.models import Region
 from villages.rules import require_permission
@@ -206,7 +206,15 @@ def title_detail(request, title_id):
 
 
 def _certificate_response(titles, filename):
-    pdf = render_pdf("documents/certificate.html", {"pages": certificate_pages(titles)})
+    pages = certificate_pages(titles)
+    printed = [
+        {
+            **{k: v for k, v in page.items() if k != "title"},
+            "number": page["title"].certificate_number,
+        }
+        for page in pages
+    ]
+    pdf = render_pdf_once("documents/certificate.html", {"pages": pages}, printed)
     return pdf_download(pdf, filename)
 
 
