@@ -4,7 +4,8 @@ Every view, selector and template asks these predicates and scopes (assessments/
 builds its rules on them); nothing else looks at roles. A user's reach is the union of their
 active memberships: a secretary reaches one village, a regional role every village under its
 region, an administrator all. A member of a village's team (村(社区)工作人员) reaches only
-what assessments/rules.py grants on their own village: the items assigned to them.
+what assessments/rules.py grants on their own village: the year's assessment in progress
+(writing the items assigned to them) and the village's publicity.
 """
 
 import rules
