@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessments import services
-from assessments.calendar import working_period, working_period_from
+from assessments.calendar import is_working_day, working_period, working_period_from
 from assessments.models import (
     Assessment,
     AssessmentEvent,
@@ -379,3 +381,25 @@ def test_a_calendar_without_working_days_is_refused_in_chinese(approved, people)
     with pytest.raises(InvalidInput, match="核对节假日安排"):
         publish(people, approved)
     assert not Publication.objects.exists()
+
+
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    count=st.integers(min_value=1, max_value=15),
+    days_off=st.sets(st.integers(min_value=0, max_value=40), max_size=12),
+    days_worked=st.sets(st.integers(min_value=0, max_value=40), max_size=4),
+)
+def test_a_period_holds_exactly_its_working_days_between_two_working_days(
+    start, count, days_off, days_worked
+):
+    arrangement = {start + timedelta(days=n): False for n in days_off} | {
+        start + timedelta(days=n): True for n in days_worked
+    }
+    first, last = working_period(start, count, arrangement)
+    assert start <= first <= last
+    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    assert sum(is_working_day(day, arrangement) for day in span) == count
+    assert is_working_day(first, arrangement) and is_working_day(last, arrangement)
+    assert not any(
+        is_working_day(start + timedelta(days=n), arrangement) for n in range((first - start).days)
+    )
