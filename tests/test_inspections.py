@@ -16,6 +16,7 @@ from assessments.models import (
     RectificationEvent,
     RectificationOrder,
 )
+from pingan import pdf
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
@@ -331,3 +332,19 @@ def test_inspection_and_order_pages_name_the_item_as_printed(client, people, xin
     client.force_login(people["town_office"])
     assert label in client.get(reverse("assessments:inspection_detail", args=[inspection.pk])).text
     assert label in client.get(reverse("assessments:order_detail", args=[order.pk])).text
+
+
+def test_a_rectification_notice_is_rendered_once_while_what_it_prints_holds(
+    client, people, xingou, criteria, monkeypatch
+):
+    inspect(people, xingou, criteria)
+    order = xingou.rectification_orders.get()
+    rendered = []
+    render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: rendered.append(a) or render(*a, **k))
+    client.force_login(people["secretary"])
+    notice = reverse("assessments:order_notice_pdf", args=[order.pk])
+    first = client.get(notice).content
+    assert client.get(notice).content == first and len(rendered) == 1
+    type(order).objects.filter(pk=order.pk).update(deadline=TODAY + timedelta(days=30))
+    assert client.get(notice).content != first and len(rendered) == 2

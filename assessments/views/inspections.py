@@ -35,7 +35,7 @@ from assessments.selectors import (
 )
 from pingan.errors import InvalidInput
 from pingan.pagination import page_of
-from pingan.pdf import render_pdf
+from pingan.pdf import render_pdf_once
 from pingan.responses import pdf_download
 from villages.models import Region
 from villages.rules import require_permission
@@ -297,8 +297,7 @@ def bulletin_pdf(request, bulletin_id):
 @login_required
 def order_notice_pdf(request, order_id):
     order = access_order_by_id(request.user, order_id)
-    pdf = render_pdf(
-        "documents/official.html",
-        rectification_notice_document(order, timezone.localtime(order.created_at).date()),
-    )
+    notice = rectification_notice_document(order, timezone.localtime(order.created_at).date())
+    # Everything the notice prints is in its context, plain values: they are its identity.
+    pdf = render_pdf_once("documents/official.html", notice, notice)
     return pdf_download(pdf, f"限期整改通知书-{order.village.name}.pdf")
