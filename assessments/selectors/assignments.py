@@ -46,21 +46,27 @@ def assignment_to_fill(user, assessment, criterion_id):
     return assignment if user.has_perm("assessments.fill_assignment", assignment) else None
 
 
-def may_write(user, assessment, criterion_id):
-    """Whether the rules let the user write the criterion's answer and evidence: the
-    secretary any, a member of the team the items assigned to them and not yet handed in."""
-    return (
-        user.has_perm("assessments.edit_assessment", assessment)
-        or assignment_to_fill(user, assessment, criterion_id) is not None
+def may_write(user, assessment, assignment):
+    """Whether the rules let the user write a criterion's answer and evidence: the secretary
+    any, a member of the team the item assigned to them (`assignment`, the criterion's or
+    None) and not yet handed in."""
+    return user.has_perm("assessments.edit_assessment", assessment) or (
+        assignment is not None
+        and assignment.assignee_id == user.pk
+        and user.has_perm("assessments.fill_assignment", assignment)
     )
 
 
 def assignment_of(assessment, criterion):
-    return (
+    """The criterion's assignment (of any state) with its assessment already at hand."""
+    assignment = (
         Assignment.objects.filter(assessment=assessment, criterion=criterion)
         .select_related("assignee")
         .first()
     )
+    if assignment is not None:
+        assignment.assessment = assessment
+    return assignment
 
 
 def active_grids(village_id):

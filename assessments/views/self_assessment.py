@@ -254,7 +254,8 @@ def assessment_criterion(request, assessment_id, criterion_id):
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
     answer = assessment.answers.filter(criterion=criterion).first()
-    writes = may_write(request.user, assessment, criterion.pk)
+    assignment = assignment_of(assessment, criterion)
+    writes = may_write(request.user, assessment, assignment)
     can_edit = assessment.is_editable and writes
     form = AnswerForm(
         request.POST or None,
@@ -301,7 +302,6 @@ def assessment_criterion(request, assessment_id, criterion_id):
             criterion__key=criterion.key, withdrawn_at__isnull=True
         ).exclude(pk__in=kept)
     _, return_comments = latest_return_comments(assessment)
-    assignment = assignment_of(assessment, criterion)
     judged = list(
         Criterion.objects.filter(standard_id=assessment.standard_id)
         .exclude(kind=Criterion.Kind.GROUP)
