@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from assessments import services
 from assessments.models import Standard
+from pingan import pdf
 from tests.factories import user_with_role
 from villages.models import Membership, Region, Village
 
@@ -271,3 +272,17 @@ def run_worker(monkeypatch):
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
     return lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch):
+    """The templates rendered to PDF during the test, in order (the renders still happen)."""
+    rendered = []
+    render = pdf.render_pdf
+
+    def counted(template_name, *args, **kwargs):
+        rendered.append(template_name)
+        return render(template_name, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", counted)
+    return rendered

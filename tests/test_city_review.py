@@ -23,7 +23,6 @@ from assessments.models import (
 )
 from assessments.selectors import campaign_rates, criteria_of
 from audit.trail import record
-from pingan import pdf
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, run_base_year
@@ -239,11 +238,9 @@ def test_town_sees_only_its_own_draw(client, filed, people, wangchang):
     assert overview.context["rows"] == []
 
 
-def test_sample_pdf_prints_seed_and_method_and_is_rendered_once(client, filed, people, monkeypatch):
+def test_sample_pdf_prints_seed_and_method_and_is_rendered_once(client, filed, people, pdf_renders):
     draw(people, filed)
-    rendered = []
-    render = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: rendered.append(a) or render(*a, **k))
+    rendered = pdf_renders
     client.force_login(people["city_office"])
     response = client.get(reverse("assessments:sample_pdf", args=[filed.pk]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)

@@ -16,7 +16,6 @@ from assessments.models import (
     RectificationEvent,
     RectificationOrder,
 )
-from pingan import pdf
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
@@ -335,13 +334,11 @@ def test_inspection_and_order_pages_name_the_item_as_printed(client, people, xin
 
 
 def test_a_rectification_notice_is_rendered_once_while_what_it_prints_holds(
-    client, people, xingou, criteria, monkeypatch
+    client, people, xingou, criteria, pdf_renders
 ):
     inspect(people, xingou, criteria)
     order = xingou.rectification_orders.get()
-    rendered = []
-    render = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: rendered.append(a) or render(*a, **k))
+    rendered = pdf_renders
     client.force_login(people["secretary"])
     notice = reverse("assessments:order_notice_pdf", args=[order.pk])
     first = client.get(notice).content

@@ -28,7 +28,6 @@ from assessments.selectors import (
     village_results,
     village_timeline,
 )
-from pingan import pdf
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.factories import RegionFactory, user_with_role
 from tests.helpers import answer_everything, recommend_and_name, review_base_year
@@ -527,16 +526,9 @@ def test_a_year_stays_with_the_town_that_ran_it_when_the_village_moves(
 
 
 def test_a_certificate_is_rendered_once_and_again_only_when_what_it_prints_changes(
-    client, named, people, xingou, monkeypatch
+    client, named, people, xingou, pdf_renders
 ):
-    rendered = []
-    render = pdf.render_pdf
-
-    def counted(*args, **kwargs):
-        rendered.append(args[0])
-        return render(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render_pdf", counted)
+    rendered = pdf_renders
     client.force_login(people["province_office"])
     certificate = reverse("assessments:title_certificate", args=[named.pk])
     first = client.get(certificate).content
