@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 
+from assessments import charts
 from assessments.models import (
     Assessment,
     Campaign,
@@ -14,7 +16,7 @@ from assessments.models import (
     RectificationOrder,
     SampleEntry,
 )
-from assessments.rates import Rates
+from assessments.rates import DEFINITIONS, Rates
 from assessments.selectors import (
     campaign_board,
     criteria_of,
@@ -27,9 +29,18 @@ from assessments.selectors import (
 )
 from assessments.tallies import sums_under
 from assessments.verdict import evaluate
+from pingan.freshness import kept_for_place
 from villages.models import Region
 
 UPCOMING = timedelta(days=30)
+STATE_COLOURS = {
+    "未开始": "#9aa0a6",
+    "填报中": "#f9a825",
+    "已提交": "#5b8def",
+    "已退回": "#ef6c00",
+    "镇级已考核": "#00897b",
+    "已审定": "#2e7d32",
+}
 
 
 def latest_campaign(town):
@@ -166,6 +177,73 @@ def town_dashboard(town, today):
     )
 
 
+def _history_chart(history, target, title):
+    series = {
+        "达标率": [(year, rates.pass_rate.percent) for year, rates in history],
+        "复核合格率": [(year, rates.review_pass_rate.percent) for year, rates in history],
+        "称号保有率": [(year, rates.holding_rate.percent) for year, rates in history],
+    }
+    return charts.rates_over_years(series, target, title)
+
+
+def _overview_html(town, dashboard, today):
+    campaign = dashboard.campaign
+    failure_rows = [
+        (f"{criterion.label} {criterion.title}", count, "")
+        for criterion, count in dashboard.failures[:15]
+    ]
+    return render_to_string(
+        "assessments/town_overview.html",
+        {
+            "town": town,
+            "campaign": campaign,
+            "dashboard": dashboard,
+            "today": today,
+            "definitions": DEFINITIONS,
+            "history_chart": _history_chart(
+                dashboard.history, dashboard.rates.target, f"{town.name}历年达标率、复核合格率"
+            ),
+            "failure_chart": charts.horizontal_bars(
+                failure_rows, f"{campaign.year}年度各条目不达标村(社区)数", unit="个"
+            ),
+            "state_chart": charts.stacked_states(
+                [
+                    (label, dashboard.state_counts.get(label, 0), colour)
+                    for label, colour in STATE_COLOURS.items()
+                ],
+                f"{campaign.year}年度创建进度",
+            ),
+        },
+    )
+
+
+@dataclass
+class TownOverview:
+    campaign: Campaign | None
+    assessed: int
+    total: int
+    html: str
+
+
+def town_overview(town, today):
+    """The workbench as every reader of the town sees it: its latest campaign, how many of the
+    villages the town has assessed, and the page's body, kept until a change filed at the town
+    (or a rule above it) and made again on the next day (the overdue marks, the deadlines)."""
+
+    def compute():
+        dashboard = town_dashboard(town, today)
+        if dashboard.campaign is None:
+            return TownOverview(None, 0, 0, "")
+        return TownOverview(
+            campaign=dashboard.campaign,
+            assessed=dashboard.state_counts.get(Assessment.Status.TOWN_ASSESSED.label, 0),
+            total=len(dashboard.rows),
+            html=_overview_html(town, dashboard, today),
+        )
+
+    return kept_for_place(f"workbench:{town.pk}:{today.isoformat()}", town, compute)
+
+
 SORT_KEYS = {
     "pass_rate": lambda rates: rates.pass_rate.value,
     "review_pass_rate": lambda rates: rates.review_pass_rate.value,
@@ -178,7 +256,10 @@ def region_ranking(region, year, sort=None):
     children = list(Region.objects.filter(parent=region).order_by("code"))
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
     empty = Rates.none(target)
-    sums = sums_under(year, region, children)
+    # Kept until a change below the region, or to a rule above it (the target ratio).
+    sums = kept_for_place(
+        f"ranking:{region.pk}:{year}", region, lambda: sums_under(year, region, children)
+    )
     rows = [
         (child, Rates(target=target, **sums[child.pk]) if child.pk in sums else empty)
         for child in children

@@ -1,14 +1,19 @@
 """What every page reads about its reader (roles, menu counts, the session) is kept between
 requests and retired by the audit trail's record of a change to it (pingan/freshness.py)."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
 
+from assessments import services
+from assessments.models import Criterion, SamplingRule
 from audit.trail import record
 from pingan import freshness
-from tests.factories import user_with_role
-from villages.models import Membership, Village
+from tests.factories import RegionFactory, user_with_role
+from villages.models import Membership, Region, Village
 
 
 def test_a_signed_in_page_reads_only_its_reader_and_its_own_rows_once_warm(
@@ -75,3 +80,63 @@ def test_a_version_lost_from_the_cache_never_brings_back_an_older_copy(people):
     cache.delete(freshness.VERSION_KEY)
     assert freshness.current_version() > first
     assert freshness.kept("probe", lambda: "after the change") == "after the change"
+
+
+def test_a_workbench_is_kept_until_a_change_in_its_town(
+    client, people, campaign, wangchang, xingou, django_assert_max_num_queries
+):
+    client.force_login(people["town_office"])
+    page = reverse("assessments:town_dashboard", args=[wangchang.pk])
+    in_progress = '<td data-label="状态">填报中'
+    assert in_progress not in client.get(page).text
+    # Kept: the reader, their place and their reminders, not the town's figures.
+    with django_assert_max_num_queries(6):
+        assert client.get(page).status_code == 200
+    services.save_answer(
+        actor=people["secretary"],
+        assessment_id=campaign.assessments.get(village=xingou).pk,
+        criterion_id=Criterion.objects.filter(standard=campaign.standard, kind="threshold")
+        .first()
+        .pk,
+        value="6",
+    )
+    assert in_progress in client.get(page).text
+
+
+def test_a_place_keeps_its_read_through_another_towns_changes_not_its_own_or_above(
+    people, standards, wangchang
+):
+    city, province = wangchang.parent, wangchang.parent.parent
+    other = RegionFactory(code="429006105", name="岳口镇", level=Region.Level.TOWN, parent=city)
+    computed = []
+
+    def probe(region):
+        return freshness.kept_for_place("probe", region, lambda: computed.append(region) or 1)
+
+    def campaign_in(town, year):
+        services.create_campaign(
+            actor=user_with_role(Membership.Role.TOWN_OFFICE, town),
+            town=town,
+            year=year,
+            standard=standards[0],
+            self_assessment_due=date(2099, 6, 30),
+            town_assessment_due=date(2099, 7, 31),
+            city_review_due=date(2099, 9, 30),
+        )
+
+    probe(wangchang), probe(province)
+    campaign_in(other, 2030)
+    probe(wangchang), probe(province)
+    # The other town's campaign retired the province's read, which sums it, not 汪场镇's.
+    assert computed == [wangchang, province, province]
+    campaign_in(wangchang, 2030)
+    probe(wangchang)
+    assert computed[-1] == wangchang
+    # A rule at the city (its sampling rule, its target) retires the reads of the towns below.
+    rule = SamplingRule.objects.create(
+        region=city, ratio=Decimal("0.3"), target_ratio=Decimal("0.8")
+    )
+    version = freshness.current_version()
+    record(action="admin.samplingrule.changed", actor=people["administrator"], target=rule)
+    probe(wangchang)
+    assert computed.count(wangchang) == 3 and freshness.current_version() == version

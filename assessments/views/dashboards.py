@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from assessments import charts
-from assessments.dashboards import region_ranking, town_dashboard
+from assessments.dashboards import region_ranking, town_overview
 from assessments.models import Assessment, Campaign, RectificationOrder
 from assessments.rates import DEFINITIONS
 from assessments.reminders import reminders_for
@@ -25,15 +24,6 @@ from assessments.services import missing_for_submission
 from villages.models import Region
 from villages.rules import home_region_of, home_village_of, staffed_villages_of
 
-STATE_COLOURS = {
-    "未开始": "#9aa0a6",
-    "填报中": "#f9a825",
-    "已提交": "#5b8def",
-    "已退回": "#ef6c00",
-    "镇级已考核": "#00897b",
-    "已审定": "#2e7d32",
-}
-
 
 @login_required
 def home(request):
@@ -51,26 +41,15 @@ def home(request):
     return redirect("assessments:region_dashboard", region.pk)
 
 
-def _history_chart(history, target, title):
-    series = {
-        "达标率": [(year, rates.pass_rate.percent) for year, rates in history],
-        "复核合格率": [(year, rates.review_pass_rate.percent) for year, rates in history],
-        "称号保有率": [(year, rates.holding_rate.percent) for year, rates in history],
-    }
-    return charts.rates_over_years(series, target, title)
-
-
 @login_required
 def town_dashboard_view(request, region_id):
     town = access_region_by_id(request.user, region_id, [Region.Level.TOWN])
     today = timezone.localdate()
-    dashboard = town_dashboard(town, today)
-    campaign = dashboard.campaign
+    overview = town_overview(town, today)
+    campaign = overview.campaign
     context = {
         "town": town,
-        "dashboard": dashboard,
-        "today": today,
-        "definitions": DEFINITIONS,
+        "overview": overview,
         "reminders": reminders_for(request.user, today),
     }
     if (
@@ -78,32 +57,7 @@ def town_dashboard_view(request, region_id):
         and campaign.status == Campaign.Status.TOWN_ASSESSMENT
         and request.user.has_perm("assessments.approve_campaign", campaign)
     ):
-        assessed = dashboard.state_counts.get(Assessment.Status.TOWN_ASSESSED.label, 0)
-        context["approval"] = {"assessed": assessed, "total": len(dashboard.rows)}
-    if campaign is not None:
-        failure_rows = [
-            (
-                f"{criterion.label} {criterion.title}",
-                count,
-                "",
-            )
-            for criterion, count in dashboard.failures[:15]
-        ]
-        context.update(
-            history_chart=_history_chart(
-                dashboard.history, dashboard.rates.target, f"{town.name}历年达标率、复核合格率"
-            ),
-            failure_chart=charts.horizontal_bars(
-                failure_rows, f"{campaign.year}年度各条目不达标村(社区)数", unit="个"
-            ),
-            state_chart=charts.stacked_states(
-                [
-                    (label, dashboard.state_counts.get(label, 0), colour)
-                    for label, colour in STATE_COLOURS.items()
-                ],
-                f"{campaign.year}年度创建进度",
-            ),
-        )
+        context["approval"] = {"assessed": overview.assessed, "total": overview.total}
     return render(request, "assessments/dashboard_town.html", context)
 
 
