@@ -107,6 +107,31 @@ class AuditHead(models.Model):
         return self.last_hash
 
 
+class PlaceVersion(models.Model):
+    """The number of the last entry filed at a place (本级) and at it or anywhere below it
+    (本级及下级): what a page keeps of a place is kept under these, so a change in one town
+    retires that town's pages and the rankings above it, and no other town's. Written in the
+    transaction of the entries, so a reader never pairs new rows with an old version."""
+
+    class Scope(models.TextChoices):
+        AT = "at", "本级"
+        UNDER = "under", "本级及下级"
+
+    place = models.CharField("区划代码", max_length=20)
+    scope = models.CharField("范围", max_length=5, choices=Scope.choices)
+    sequence = models.PositiveBigIntegerField("最近一条记录的序号")
+
+    class Meta:
+        verbose_name = "区划变更序号"
+        verbose_name_plural = "区划变更序号"
+        constraints = [
+            models.UniqueConstraint(fields=["place", "scope"], name="audit_place_version_once")
+        ]
+
+    def __str__(self):
+        return f"{self.place} {self.get_scope_display()} #{self.sequence}"
+
+
 class AuditCheckpoint(models.Model):
     """A signed statement that the trail held `sequence` entries ending in `entry_hash` at
     `signed_at`. Printed in the 版记 of every filed or issued document, it lets anyone holding

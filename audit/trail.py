@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from audit.models import AuditCheckpoint, AuditEntry, AuditHead, PlaceVersion
 from villages.models import Region, Village
 
 GENESIS = "0" * 64
@@ -85,6 +85,28 @@ def _lock_head():
     return head
 
 
+def _move_places(entries):
+    """Each place an entry is filed under, and each region above it, now last changed with
+    that entry (audit.models.PlaceVersion): one statement for all of them."""
+    moved = {}
+    for entry in entries:
+        if entry.region is None:
+            continue
+        moved[(entry.region.code, PlaceVersion.Scope.AT)] = entry.sequence
+        for code in entry.region.path.strip("/").split("/"):
+            moved[(code, PlaceVersion.Scope.UNDER)] = entry.sequence
+    if moved:
+        PlaceVersion.objects.bulk_create(
+            [
+                PlaceVersion(place=place, scope=scope, sequence=sequence)
+                for (place, scope), sequence in moved.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["place", "scope"],
+            update_fields=["sequence"],
+        )
+
+
 # Who hears of entries once their transaction commits (the API's webhooks): the trail is the
 # one place every change passes, so integrators hear of exactly what was recorded.
 _listeners = []
@@ -115,7 +137,8 @@ def record_many(*, action, actor=None, changes, address=None):
     changes = list(changes)
     if not changes:
         return []
-    with transaction.atomic():
+    # No savepoint of its own: an entry that fails to be written fails the change it records.
+    with transaction.atomic(savepoint=False):
         head = _lock_head()
         now = _to_milliseconds(timezone.now())
         signed_in = actor is not None and actor.is_authenticated
@@ -142,6 +165,7 @@ def record_many(*, action, actor=None, changes, address=None):
             head.count, head.last_hash = entry.sequence, entry.entry_hash
             entries.append(entry)
         AuditEntry.objects.bulk_create(entries)
+        _move_places(entries)
         if head.checkpointed_at is None or now - head.checkpointed_at >= CHECKPOINT_EVERY:
             _sign(head, "每日检查点", now)
         head.save()

@@ -233,12 +233,12 @@ PAGES = {
     "town_dashboard": (
         "town_office",
         lambda c: reverse("assessments:town_dashboard", args=[c.town_id]),
-        25,
+        26,
     ),
     "region_dashboard": (
         "city_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent_id]),
-        15,
+        16,
     ),
     "campaign_board": (
         "town_office",

@@ -111,7 +111,9 @@ def test_a_place_keeps_its_read_through_another_towns_changes_not_its_own_or_abo
     computed = []
 
     def probe(region):
-        return freshness.kept_for_place("probe", region, lambda: computed.append(region) or 1)
+        return freshness.kept_for_place(
+            f"probe:{region.code}", region, lambda: computed.append(region) or 1
+        )
 
     def campaign_in(town, year):
         services.create_campaign(

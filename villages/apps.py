@@ -7,10 +7,8 @@ class VillagesConfig(AppConfig):
 
     def ready(self):
         from audit.trail import listen_to_entries, watch_entries
-        from pingan.freshness import retire_on_change, retire_places
+        from pingan.freshness import retire_on_change
         from villages import signals  # noqa: F401  (audits sign-ins and sign-outs)
 
         watch_entries(retire_on_change)
         listen_to_entries(retire_on_change)
-        watch_entries(retire_places)
-        listen_to_entries(retire_places)

@@ -187,7 +187,10 @@ def mark_started(assessment, actor):
 
 def criterion_in_standard(assessment, criterion_id):
     try:
-        return Criterion.objects.get(pk=criterion_id, standard_id=assessment.standard_id)
+        # With its parent: the audit entry names the item by its printed number, 一(3).
+        return Criterion.objects.select_related("parent").get(
+            pk=criterion_id, standard_id=assessment.standard_id
+        )
     except (Criterion.DoesNotExist, ValueError, TypeError):
         raise InvalidInput("该条目不属于本年度创建标准。") from None
 

@@ -253,19 +253,15 @@ def assessment_criterion(request, assessment_id, criterion_id):
     criterion = _criterion_for(assessment, criterion_id)
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
-    answer = assessment.answers.filter(criterion=criterion).first()
     assignment = assignment_of(assessment, criterion)
     writes = may_write(request.user, assessment, assignment)
     can_edit = assessment.is_editable and writes
-    form = AnswerForm(
-        request.POST or None,
-        criterion=criterion,
-        initial=_answer_initial(assessment, criterion, answer),
-    )
     newer = None
     if request.method == "POST":
         if not writes:
             raise PermissionDenied
+        # The answer as it was is read only if the page is shown again: a save redirects.
+        form = AnswerForm(request.POST, criterion=criterion)
         if form.is_valid():
             try:
                 services.save_answer(
@@ -293,6 +289,11 @@ def assessment_criterion(request, assessment_id, criterion_id):
                     return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
                 return redirect(_next_criterion_url(assessment, criterion))
     # What only the page shows, read once the save (which answers with a redirect) is past.
+    answer = assessment.answers.filter(criterion=criterion).first()
+    if request.method != "POST":
+        form = AnswerForm(
+            criterion=criterion, initial=_answer_initial(assessment, criterion, answer)
+        )
     previous = previous_assessment_of(assessment)
     is_new_or_changed = criterion.pk in new_or_changed_criteria(assessment, previous)
     last_year_evidence = []
