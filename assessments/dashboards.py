@@ -251,22 +251,41 @@ SORT_KEYS = {
 }
 
 
-def region_ranking(region, year, sort=None):
-    """Each child region of `region` with its rates for the year, and the region's sum."""
+def campaign_years(region):
+    """The years of the campaigns under `region`, newest first, kept between changes below it."""
+    return kept_for_place(
+        f"years:{region.pk}",
+        region,
+        lambda: list(
+            Campaign.objects.filter(town__path__startswith=region.path)
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        ),
+    )
+
+
+def _ranked(region, year):
     children = list(Region.objects.filter(parent=region).order_by("code"))
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
     empty = Rates.none(target)
-    # Kept until a change below the region, or to a rule above it (the target ratio).
-    sums = kept_for_place(
-        f"ranking:{region.pk}:{year}", region, lambda: sums_under(year, region, children)
-    )
+    sums = sums_under(year, region, children)
     rows = [
         (child, Rates(target=target, **sums[child.pk]) if child.pk in sums else empty)
         for child in children
     ]
+    return rows, sum((rates for _, rates in rows), empty)
+
+
+def region_ranking(region, year, sort=None):
+    """Each child region of `region` with its rates for the year, and the region's sum: kept
+    until a change below the region, or to a rule above it (the target ratio)."""
+    rows, total = kept_for_place(
+        f"ranking:{region.pk}:{year}", region, lambda: _ranked(region, year)
+    )
     if sort in SORT_KEYS:
-        rows.sort(
-            key=lambda row: (SORT_KEYS[sort](row[1]) is None, -(SORT_KEYS[sort](row[1]) or 0))
+        rows = sorted(
+            rows,
+            key=lambda row: (SORT_KEYS[sort](row[1]) is None, -(SORT_KEYS[sort](row[1]) or 0)),
         )
-    total = sum((rates for _, rates in rows), empty)
     return rows, total

@@ -238,7 +238,7 @@ PAGES = {
     "region_dashboard": (
         "city_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent_id]),
-        16,
+        17,
     ),
     "campaign_board": (
         "town_office",
@@ -262,7 +262,7 @@ PAGES = {
     "province_ranking": (
         "province_office",
         lambda c: reverse("assessments:region_dashboard", args=[c.town.parent.parent_id]),
-        15,
+        16,
     ),
     "province_village_list": ("province_office", lambda c: reverse("villages:list"), 12),
     "prepared_file_list": ("town_office", lambda c: reverse("assessments:prepared_file_list"), 10),

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Criterion, SamplingRule
+from assessments.models import Assessment, Criterion, SamplingRule
 from audit.trail import record
 from pingan import freshness
 from tests.factories import RegionFactory, user_with_role
@@ -142,3 +142,23 @@ def test_a_place_keeps_its_read_through_another_towns_changes_not_its_own_or_abo
     record(action="admin.samplingrule.changed", actor=people["administrator"], target=rule)
     probe(wangchang)
     assert computed.count(wangchang) == 3 and freshness.current_version() == version
+
+
+def test_a_ranking_is_kept_until_a_change_below_it(
+    client, people, campaign, wangchang, xingou, django_assert_max_num_queries
+):
+    client.force_login(people["province_office"])
+    page = reverse("assessments:region_dashboard", args=[wangchang.parent.parent_id])
+    first = client.get(page).context["rows"]
+    # Kept: the reader, their place, the two version reads and their reminders.
+    with django_assert_max_num_queries(7):
+        assert client.get(page).context["rows"] == first
+    assessment = campaign.assessments.get(village=xingou)
+    Assessment.objects.filter(pk=assessment.pk).update(town_passed=True)
+    # A change outside the trail is not seen ...
+    [(_, kept)] = client.get(page).context["rows"]
+    assert kept.passed == 0
+    # ... the next one recorded below the province retires the kept ranking.
+    record(action="assessment.concluded", actor=people["town_office"], target=assessment)
+    [(_, counted)] = client.get(page).context["rows"]
+    assert counted.passed == 1

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from assessments.dashboards import region_ranking, town_overview
+from assessments.dashboards import campaign_years, region_ranking, town_overview
 from assessments.models import Assessment, Campaign, RectificationOrder
 from assessments.rates import DEFINITIONS
 from assessments.reminders import reminders_for
@@ -66,12 +66,7 @@ def region_dashboard_view(request, region_id):
     region = access_region_by_id(
         request.user, region_id, [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY]
     )
-    years = list(
-        Campaign.objects.filter(town__path__startswith=region.path)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    ) or [timezone.localdate().year]
+    years = campaign_years(region) or [timezone.localdate().year]
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years[0]
     sort = request.GET.get("sort")
     rows, total = region_ranking(region, year, sort)
