@@ -277,15 +277,45 @@ def _ranked(region, year):
     return rows, sum((rates for _, rates in rows), empty)
 
 
-def region_ranking(region, year, sort=None):
-    """Each child region of `region` with its rates for the year, and the region's sum: kept
-    until a change below the region, or to a rule above it (the target ratio)."""
-    rows, total = kept_for_place(
-        f"ranking:{region.pk}:{year}", region, lambda: _ranked(region, year)
+def _sorted(rows, sort):
+    if sort not in SORT_KEYS:
+        return rows
+    return sorted(
+        rows, key=lambda row: (SORT_KEYS[sort](row[1]) is None, -(SORT_KEYS[sort](row[1]) or 0))
     )
-    if sort in SORT_KEYS:
-        rows = sorted(
-            rows,
-            key=lambda row: (SORT_KEYS[sort](row[1]) is None, -(SORT_KEYS[sort](row[1]) or 0)),
+
+
+def region_ranking(region, year, sort=None):
+    """Each child region of `region` with its rates for the year, and the region's sum."""
+    rows, total = _ranked(region, year)
+    return _sorted(rows, sort), total
+
+
+@dataclass
+class RankingOverview:
+    rows: list
+    total: object
+    html: str
+
+
+def ranking_overview(region, year, sort=None):
+    """The ranking and its table as every reader of the region sees them, kept until a change
+    below the region or to a rule above it (the target ratio), one copy per sort order."""
+    sort = sort if sort in SORT_KEYS else None
+
+    def compute():
+        rows, total = region_ranking(region, year, sort)
+        html = render_to_string(
+            "assessments/region_ranking.html",
+            {
+                "region": region,
+                "year": year,
+                "sort": sort,
+                "rows": rows,
+                "total": total,
+                "definitions": DEFINITIONS,
+            },
         )
-    return rows, total
+        return RankingOverview(rows, total, html)
+
+    return kept_for_place(f"ranking:{region.pk}:{year}:{sort}", region, compute)

@@ -149,7 +149,9 @@ def test_a_ranking_is_kept_until_a_change_below_it(
 ):
     client.force_login(people["province_office"])
     page = reverse("assessments:region_dashboard", args=[wangchang.parent.parent_id])
-    first = client.get(page).context["rows"]
+    response = client.get(page)
+    first = response.context["rows"]
+    assert '<table class="data rates">' in response.text and "湖北省合计" in response.text
     # Kept: the reader, their place, the two version reads and their reminders.
     with django_assert_max_num_queries(7):
         assert client.get(page).context["rows"] == first

@@ -4,9 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from assessments.dashboards import campaign_years, region_ranking, town_overview
+from assessments.dashboards import campaign_years, ranking_overview, town_overview
 from assessments.models import Assessment, Campaign, RectificationOrder
-from assessments.rates import DEFINITIONS
 from assessments.reminders import reminders_for
 from assessments.selectors import (
     access_region_by_id,
@@ -68,8 +67,7 @@ def region_dashboard_view(request, region_id):
     )
     years = campaign_years(region) or [timezone.localdate().year]
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years[0]
-    sort = request.GET.get("sort")
-    rows, total = region_ranking(region, year, sort)
+    ranking = ranking_overview(region, year, request.GET.get("sort"))
     return render(
         request,
         "assessments/dashboard_region.html",
@@ -77,10 +75,9 @@ def region_dashboard_view(request, region_id):
             "region": region,
             "year": year,
             "years": years,
-            "sort": sort,
-            "rows": rows,
-            "total": total,
-            "definitions": DEFINITIONS,
+            "sort": request.GET.get("sort"),
+            "ranking": ranking,
+            "rows": ranking.rows,
             "reminders": reminders_for(request.user, timezone.localdate()),
         },
     )
