@@ -67,7 +67,8 @@ def section():
         "",
         f"Each writer (a thread with its own connection) saves its own village for {SECONDS} s",
         "in a loop, once without and once with its audit entry (`audit.trail.record`: the",
-        "head row locked, the entry numbered, HMAC-chained and written, the head moved).",
+        "head row locked, the entry numbered, HMAC-chained and written, the versions of its",
+        "place and the regions above it moved, the head moved).",
         "The writers contend for nothing but the audit head.",
         "",
         "| writers | saves/s, no audit | audited saves/s | audited save, median / p95 "
