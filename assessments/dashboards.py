@@ -27,9 +27,9 @@ from assessments.selectors import (
     target_ratio_for,
     with_year_titles,
 )
-from assessments.tallies import sums_under
+from assessments.tallies import COUNTS, sums_under
 from assessments.verdict import evaluate
-from pingan.freshness import kept_for_place
+from pingan.freshness import kept_for_each_place, kept_for_place
 from villages.models import Region
 
 UPCOMING = timedelta(days=30)
@@ -265,11 +265,23 @@ def campaign_years(region):
     )
 
 
+def _sums_of(region, year, children):
+    """Each child's sums, kept until a change below that child: after a save in one town, a
+    province's ranking sums that town's city again, not the province."""
+
+    def compute(missing):
+        within = None if len(missing) == len(children) else [child.path for child in missing]
+        sums = sums_under(year, region, missing, within)
+        return {child.pk: sums.get(child.pk, dict.fromkeys(COUNTS, 0)) for child in missing}
+
+    return kept_for_each_place(f"sums:{year}", children, compute)
+
+
 def _ranked(region, year):
     children = list(Region.objects.filter(parent=region).order_by("code"))
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
     empty = Rates.none(target)
-    sums = sums_under(year, region, children)
+    sums = _sums_of(region, year, children)
     rows = [
         (child, Rates(target=target, **sums[child.pk]) if child.pk in sums else empty)
         for child in children

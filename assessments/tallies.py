@@ -123,17 +123,23 @@ def counts_of(campaigns):
     return counts | counted
 
 
-def sums_under(year, region, children):
+def _under_any(paths, prefix=""):
+    return reduce(or_, (Q(**{f"{prefix}town__path__startswith": path}) for path in paths))
+
+
+def sums_under(year, region, children, within=None):
     """{child region id: counts} summed over the year's campaigns (out of draft) of the towns
-    under each child of `region`.
+    under each child of `region`; `within`, the paths the campaigns are read under (the
+    region's own by default, the children's when only some are summed).
 
     The kept rows are summed by the database, grouped by the child a town's path falls
     under; the stale or missing ones are counted again first (counts_of) and added from that
     count, so that a change landing meanwhile never mixes old and new figures."""
     if not children:
         return {}
+    within = within or [region.path]
     recounted = list(
-        Campaign.objects.filter(year=year, town__path__startswith=region.path)
+        Campaign.objects.filter(_under_any(within), year=year)
         .exclude(status=Campaign.Status.DRAFT)
         .filter(Q(tally__isnull=True) | Q(tally__stale=True))
         .select_related("town")
@@ -144,9 +150,7 @@ def sums_under(year, region, children):
     by_code = {child.code: child.pk for child in children}
     sums = {}
     for row in (
-        CampaignTally.objects.filter(
-            campaign__year=year, campaign__town__path__startswith=region.path
-        )
+        CampaignTally.objects.filter(_under_any(within, "campaign__"), campaign__year=year)
         .exclude(campaign__status=Campaign.Status.DRAFT)
         .exclude(campaign__in=[campaign.pk for campaign in recounted])
         .annotate(child=Substr(below, 1, StrIndex(below, Value("/")) - 1))

@@ -82,6 +82,30 @@ def kept_for_place(key, region, compute, timeout=3600):
     return kept(f"{key}:{versions}", compute, timeout)
 
 
+def kept_for_each_place(key, regions, compute, timeout=3600):
+    """{region id: value} for each of `regions`, each kept since the last change at or below
+    it or under no place; `compute(regions)` gives {region id: value} for those not kept. The
+    versions come in one query and the kept values in one cache read, so a change in one
+    region makes only its own value again."""
+    moved = dict(
+        PlaceVersion.objects.filter(
+            place__in=[region.code for region in regions], scope=PlaceVersion.Scope.UNDER
+        ).values_list("place", "sequence")
+    )
+    version = current_version()
+    keys = {
+        region.pk: f"{key}:{region.pk}:{moved.get(region.code, 0)}:v{version}" for region in regions
+    }
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[name] for pk, name in keys.items() if name in found}
+    missing = [region for region in regions if region.pk not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, timeout)
+        values |= computed
+    return values
+
+
 def kept(key, compute, timeout=3600):
     """`compute()`, or its value kept under `key` since the last change of what it reads."""
     versioned = f"{key}:v{current_version()}"

@@ -103,6 +103,18 @@ def test_a_workbench_is_kept_until_a_change_in_its_town(
     assert in_progress in client.get(page).text
 
 
+def campaign_in(town, year, standard):
+    services.create_campaign(
+        actor=user_with_role(Membership.Role.TOWN_OFFICE, town),
+        town=town,
+        year=year,
+        standard=standard,
+        self_assessment_due=date(2099, 6, 30),
+        town_assessment_due=date(2099, 7, 31),
+        city_review_due=date(2099, 9, 30),
+    )
+
+
 def test_a_place_keeps_its_read_through_another_towns_changes_not_its_own_or_above(
     people, standards, wangchang
 ):
@@ -115,23 +127,12 @@ def test_a_place_keeps_its_read_through_another_towns_changes_not_its_own_or_abo
             f"probe:{region.code}", region, lambda: computed.append(region) or 1
         )
 
-    def campaign_in(town, year):
-        services.create_campaign(
-            actor=user_with_role(Membership.Role.TOWN_OFFICE, town),
-            town=town,
-            year=year,
-            standard=standards[0],
-            self_assessment_due=date(2099, 6, 30),
-            town_assessment_due=date(2099, 7, 31),
-            city_review_due=date(2099, 9, 30),
-        )
-
     probe(wangchang), probe(province)
-    campaign_in(other, 2030)
+    campaign_in(other, 2030, standards[0])
     probe(wangchang), probe(province)
     # The other town's campaign retired the province's read, which sums it, not 汪场镇's.
     assert computed == [wangchang, province, province]
-    campaign_in(wangchang, 2030)
+    campaign_in(wangchang, 2030, standards[0])
     probe(wangchang)
     assert computed[-1] == wangchang
     # A rule at the city (its sampling rule, its target) retires the reads of the towns below.
@@ -164,3 +165,28 @@ def test_a_ranking_is_kept_until_a_change_below_it(
     record(action="assessment.concluded", actor=people["town_office"], target=assessment)
     [(_, counted)] = client.get(page).context["rows"]
     assert counted.passed == 1
+
+
+def test_each_place_keeps_its_own_value_through_a_change_in_another(standards, wangchang):
+    """A province's ranking sums each city apart: a change in one city sums that city again."""
+    city = wangchang.parent
+    other_city = RegionFactory(
+        code="429007", name="潜江市", level=Region.Level.CITY, parent=city.parent
+    )
+    other_town = RegionFactory(
+        code="429007100", name="园林街道", level=Region.Level.TOWN, parent=other_city
+    )
+    computed = []
+
+    def probe():
+        return freshness.kept_for_each_place(
+            "probe",
+            [city, other_city],
+            lambda missing: computed.append(missing) or {r.pk: r.code for r in missing},
+        )
+
+    assert probe() == {city.pk: city.code, other_city.pk: other_city.code}
+    probe()
+    campaign_in(other_town, 2030, standards[0])
+    assert probe() == {city.pk: city.code, other_city.pk: other_city.code}
+    assert computed == [[city, other_city], [other_city]]
