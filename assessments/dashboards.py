@@ -282,10 +282,7 @@ def _ranked(region, year):
     target = target_ratio_for(region) if region.level != Region.Level.TOWN else None
     empty = Rates.none(target)
     sums = _sums_of(region, year, children)
-    rows = [
-        (child, Rates(target=target, **sums[child.pk]) if child.pk in sums else empty)
-        for child in children
-    ]
+    rows = [(child, Rates(target=target, **sums[child.pk])) for child in children]
     return rows, sum((rates for _, rates in rows), empty)
 
 
