@@ -2,6 +2,7 @@
 without JavaScript; the town answers it; the list is then filed."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Campaign, Objection
@@ -43,7 +44,9 @@ def test_the_public_objects_on_a_phone_the_town_answers_and_files(
     sign_in(desk, server, people["town_office"])
     desk.goto(f"{server}/campaigns/{campaign.pk}/publication/")
     expect(desk.get_by_text("答复全部 1 件异议后")).to_be_visible()
-    desk.get_by_role("link", name=Objection.objects.get().raised_at.strftime("%-m月%-d日")).click()
+    # The page shows the day in the portal's time zone, a day after UTC from 16:00 UTC on.
+    raised_on = timezone.localtime(Objection.objects.get().raised_at)
+    desk.get_by_role("link", name=raised_on.strftime("%-m月%-d日")).click()
     accessible(desk)
     desk.get_by_label("核实不属实").check()
     desk.get_by_label("核实情况").fill("经派出所核实，该案发生在邻村。")

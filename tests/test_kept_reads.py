@@ -1,5 +1,6 @@
-"""What every page reads about its reader (roles, menu counts, the session) is kept between
-requests and retired by the audit trail's record of a change to it (pingan/freshness.py)."""
+"""What every page reads about its reader (roles, menu counts, the session), and what a page
+shows of a place (a town's workbench, a region's ranking), is kept between requests and
+retired by the audit trail's record of a change to it (pingan/freshness.py)."""
 
 from datetime import date
 from decimal import Decimal
