@@ -93,7 +93,7 @@ def _move_places(entries):
         if entry.region is None:
             continue
         moved[(entry.region.code, PlaceVersion.Scope.AT)] = entry.sequence
-        for code in entry.region.path.strip("/").split("/"):
+        for code in entry.region.path_codes:
             moved[(code, PlaceVersion.Scope.UNDER)] = entry.sequence
     if moved:
         PlaceVersion.objects.bulk_create(

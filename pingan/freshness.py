@@ -71,7 +71,7 @@ def retire_on_change(entries):
 def kept_for_place(key, region, compute, timeout=3600):
     """`compute()`, or its value kept under `key` since the last change filed at `region` or
     below it, at a region above it, or under no place: what a page shows of `region`."""
-    above = region.path.strip("/").split("/")[:-1]
+    above = region.path_codes[:-1]
     moved = sorted(
         PlaceVersion.objects.filter(
             Q(place=region.code, scope=PlaceVersion.Scope.UNDER)

@@ -104,6 +104,11 @@ class Region(models.Model):
     def is_within(self, other):
         return self.path.startswith(other.path)
 
+    @property
+    def path_codes(self):
+        """The codes of the regions from the top down to this one, this one last."""
+        return [code for code in self.path.split("/") if code]
+
 
 class VillageManager(models.Manager):
     def get_by_natural_key(self, code):

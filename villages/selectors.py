@@ -59,7 +59,7 @@ def visible_regions(user):
         place = membership.village.town if membership.village_id else membership.region
         if membership.role in REGIONAL_ROLES:
             condition |= Q(path__startswith=place.path)
-        condition |= Q(code__in=[code for code in place.path.split("/") if code])
+        condition |= Q(code__in=place.path_codes)
     return Region.objects.filter(condition).order_by("path")
 
 

@@ -61,7 +61,7 @@ def assessed_record_scope(user, prefix=""):
 
 
 def ancestor_paths(region):
-    parts = region.path.strip("/").split("/")
+    parts = region.path_codes
     return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
