@@ -51,9 +51,7 @@ def may_write(user, assessment, assignment):
     any, a member of the team the item assigned to them (`assignment`, the criterion's or
     None) and not yet handed in."""
     return user.has_perm("assessments.edit_assessment", assessment) or (
-        assignment is not None
-        and assignment.assignee_id == user.pk
-        and user.has_perm("assessments.fill_assignment", assignment)
+        assignment is not None and user.has_perm("assessments.fill_assignment", assignment)
     )
 
 
