@@ -4,11 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Criterion, IncidentCategory, IncidentGroup, Standard, StandardEvent
-from assessments.selectors import criteria_of, pass_rule_for
+from assessments.selectors import criteria_by_id, criteria_of, pass_rule_for
 from assessments.verdict import Judgement, evaluate
 from pingan.errors import NotPermitted
 
@@ -125,6 +126,36 @@ def test_pinned_version_cannot_be_edited(standards, people):
     cameras.bound = Decimal(3)
     with pytest.raises(ValidationError, match="不能再修改"):
         cameras.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pinned_versions_criteria_are_read_once_an_editable_ones_each_time(
+    standards, people, django_assert_num_queries
+):
+    safe_village, demonstration = standards
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            criteria_by_id(safe_village.pk)
+    services.pin_standard(actor=people["town_office"], standard_id=safe_village.pk, reason="启用")
+    with django_assert_num_queries(1):
+        pinned = criteria_by_id(safe_village.pk)
+    with django_assert_num_queries(0):
+        assert criteria_by_id(safe_village.pk) is pinned
+    assert [c.pk for c in pinned.values()] == [c.pk for c in criteria_of(safe_village)]
+    cameras = next(c for c in pinned.values() if c.key == "technical-prevention.cameras")
+    assert (cameras.label, cameras.standard.status) == ("五(2)", Standard.Status.PINNED)
+
+    # A pin not yet committed may still roll back: what is read meanwhile is not kept.
+    with transaction.atomic():
+        services.pin_standard(
+            actor=people["town_office"], standard_id=demonstration.pk, reason="启用"
+        )
+        with django_assert_num_queries(1):
+            criteria_by_id(demonstration.pk)
+    with django_assert_num_queries(1):
+        criteria_by_id(demonstration.pk)
+    with django_assert_num_queries(0):
+        criteria_by_id(demonstration.pk)
 
 
 def test_admin_shows_a_pinned_version_read_only_with_the_reason(client, standards, people):

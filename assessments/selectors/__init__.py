@@ -92,6 +92,7 @@ from assessments.selectors.self_assessment import (
 )
 from assessments.selectors.standards import (
     access_standard_by_id,
+    criteria_by_id,
     criteria_of,
     criteria_tree,
     judged_criteria_count,
@@ -158,6 +159,7 @@ __all__ = [
     "candidacies_of",
     "candidacy_waits_for",
     "city_rates",
+    "criteria_by_id",
     "criteria_of",
     "criteria_tree",
     "current_assessment_of_secretary",

@@ -1,5 +1,6 @@
 """Reads of the standards: criteria in order, as a tree, and the pass rule."""
 
+from django.db import connection
 from django.http import Http404
 
 from assessments.models import (
@@ -7,6 +8,8 @@ from assessments.models import (
     Standard,
 )
 from assessments.verdict import PassRule
+
+_pinned_criteria = {}
 
 
 def criteria_of(standard):
@@ -21,6 +24,29 @@ def criteria_of(standard):
         criterion.standard = standard
         criterion.parent = by_id.get(criterion.parent_id)
     return criteria
+
+
+def criteria_by_id(standard_id):
+    """The criteria of a version by id, in print order, each with its standard and parent.
+    A pinned version never changes again (Standard.TRANSITIONS), so each process reads its
+    criteria once, for every request that answers or reviews an item; an editable version is
+    read afresh."""
+    kept = _pinned_criteria.get(standard_id)
+    if kept is not None:
+        return kept
+    criteria = list(
+        Criterion.objects.filter(standard_id=standard_id)
+        .select_related("standard", "incident_category")
+        .order_by("order", "id")
+    )
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    for criterion in criteria:
+        criterion.parent = by_id.get(criterion.parent_id)
+    # Kept only from committed rows: a pin inside a transaction that then rolls back leaves
+    # the version editable.
+    if criteria and not criteria[0].standard.is_editable and not connection.in_atomic_block:
+        _pinned_criteria[standard_id] = by_id
+    return by_id
 
 
 def criteria_tree(standard):

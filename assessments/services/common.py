@@ -18,11 +18,14 @@ from assessments.models import (
     AssessmentEvent,
     Campaign,
     CampaignEvent,
-    Criterion,
     Evidence,
     RectificationOrder,
 )
-from assessments.selectors import document_holding_number, issued_recommendation_list
+from assessments.selectors import (
+    criteria_by_id,
+    document_holding_number,
+    issued_recommendation_list,
+)
 from audit.trail import record
 from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
 
@@ -177,21 +180,21 @@ def move_assessment(assessment, actor, target, action, reason=""):
     )
 
 
-def mark_started(assessment, actor):
+def mark_started(assessment, actor, changed=()):
+    """The locked assessment saved with its `changed` fields, started by its first write."""
     if assessment.status == Assessment.Status.NOT_STARTED:
         move_assessment(
             assessment, actor, Assessment.Status.IN_PROGRESS, AssessmentEvent.Action.STARTED
         )
-    assessment.save()
+    assessment.save(update_fields=["status", "updated_at", *changed])
 
 
 def criterion_in_standard(assessment, criterion_id):
+    """The item of the assessment's standard, with its parent: the audit entry names the item
+    by its printed number, 一(3)."""
     try:
-        # With its parent: the audit entry names the item by its printed number, 一(3).
-        return Criterion.objects.select_related("parent").get(
-            pk=criterion_id, standard_id=assessment.standard_id
-        )
-    except (Criterion.DoesNotExist, ValueError, TypeError):
+        return criteria_by_id(assessment.standard_id)[int(criterion_id)]
+    except (KeyError, ValueError, TypeError):
         raise InvalidInput("该条目不属于本年度创建标准。") from None
 
 

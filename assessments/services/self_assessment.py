@@ -91,7 +91,7 @@ def save_plan(*, actor, assessment_id, plan_text, outreach_text, plan_upload=Non
             "plan_document": assessment.plan_document_id,
         }
         audit(actor, "assessment.plan_saved", assessment, before, after)
-        mark_started(assessment, actor)
+        mark_started(assessment, actor, changed=["plan_text", "outreach_text", "plan_document"])
         return assessment
 
 

@@ -30,6 +30,7 @@ from assessments.selectors import (
     assessment_history,
     assignment_of,
     assignments_of,
+    criteria_by_id,
     current_assessment_of_secretary,
     grid_coverage,
     handed_in_waiting,
@@ -224,11 +225,14 @@ def assessment_vetoes(request, assessment_id):
 
 def _criterion_for(assessment, criterion_id):
     try:
-        return Criterion.objects.select_related("parent").get(
-            pk=criterion_id, standard_id=assessment.standard_id
-        )
-    except Criterion.DoesNotExist:
+        return criteria_by_id(assessment.standard_id)[criterion_id]
+    except KeyError:
         raise Http404("该条目不属于本年度创建标准。") from None
+
+
+def _judged_ids(assessment):
+    """The ids of the standard's items that are answered, in print order."""
+    return [c.pk for c in criteria_by_id(assessment.standard_id).values() if c.is_judged]
 
 
 def _answer_initial(assessment, criterion, answer):
@@ -253,12 +257,13 @@ def assessment_criterion(request, assessment_id, criterion_id):
     criterion = _criterion_for(assessment, criterion_id)
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
-    assignment = assignment_of(assessment, criterion)
-    writes = may_write(request.user, assessment, assignment)
-    can_edit = assessment.is_editable and writes
+    edits = request.user.has_perm("assessments.edit_assessment", assessment)
     newer = None
     if request.method == "POST":
-        if not writes:
+        # The secretary may write any item; only a team member's needs the item's assignment.
+        if not edits and not may_write(
+            request.user, assessment, assignment_of(assessment, criterion)
+        ):
             raise PermissionDenied
         # The answer as it was is read only if the page is shown again: a save redirects.
         form = AnswerForm(request.POST, criterion=criterion)
@@ -284,11 +289,13 @@ def assessment_criterion(request, assessment_id, criterion_id):
                     short = threshold_shortfall(criterion.to_rule(), form.cleaned_data["value"])
                     if short:
                         messages.warning(request, f"{criterion.label}：{short}，本条目不达标。")
-                if not request.user.has_perm("assessments.edit_assessment", assessment):
+                if not edits:
                     # A member stays on their item: the evidence and the hand-in are here.
                     return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
                 return redirect(_next_criterion_url(assessment, criterion))
     # What only the page shows, read once the save (which answers with a redirect) is past.
+    assignment = assignment_of(assessment, criterion)
+    can_edit = assessment.is_editable and may_write(request.user, assessment, assignment)
     answer = assessment.answers.filter(criterion=criterion).first()
     if request.method != "POST":
         form = AnswerForm(
@@ -303,12 +310,7 @@ def assessment_criterion(request, assessment_id, criterion_id):
             criterion__key=criterion.key, withdrawn_at__isnull=True
         ).exclude(pk__in=kept)
     _, return_comments = latest_return_comments(assessment)
-    judged = list(
-        Criterion.objects.filter(standard_id=assessment.standard_id)
-        .exclude(kind=Criterion.Kind.GROUP)
-        .order_by("order", "id")
-        .values_list("pk", flat=True)
-    )
+    judged = _judged_ids(assessment)
     return render(
         request,
         "assessments/assessment_criterion.html",
@@ -352,11 +354,13 @@ def assessment_criterion(request, assessment_id, criterion_id):
 
 
 def _next_criterion_url(assessment, criterion):
-    following = (
-        Criterion.objects.filter(standard_id=criterion.standard_id, order__gt=criterion.order)
-        .exclude(kind=Criterion.Kind.GROUP)
-        .order_by("order", "id")
-        .first()
+    following = next(
+        (
+            c
+            for c in criteria_by_id(assessment.standard_id).values()
+            if c.is_judged and c.order > criterion.order
+        ),
+        None,
     )
     if following is None:
         return reverse("assessments:assessment_detail", args=[assessment.pk])
