@@ -14,6 +14,7 @@ from assessments.selectors.assignments import (
 )
 from assessments.selectors.campaigns import (
     access_assessment_by_id,
+    access_assessment_to_change,
     access_campaign_by_id,
     assessment_history,
     campaign_board,
@@ -128,6 +129,7 @@ __all__ = [
     "DEFAULT_TARGET",
     "TimelineEntry",
     "access_assessment_by_id",
+    "access_assessment_to_change",
     "access_assignment_by_id",
     "access_bulletin_by_id",
     "access_campaign_by_id",

@@ -25,6 +25,7 @@ from assessments.forms import (
 from assessments.models import Assessment, Criterion, Evidence
 from assessments.selectors import (
     access_assessment_by_id,
+    access_assessment_to_change,
     access_evidence_by_id,
     active_grids,
     assessment_history,
@@ -253,7 +254,8 @@ def _answer_initial(assessment, criterion, answer):
 @login_required
 @never_cache
 def assessment_criterion(request, assessment_id, criterion_id):
-    assessment = access_assessment_by_id(request.user, assessment_id)
+    access = access_assessment_to_change if request.method == "POST" else access_assessment_by_id
+    assessment = access(request.user, assessment_id)
     criterion = _criterion_for(assessment, criterion_id)
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
@@ -370,9 +372,11 @@ def _next_criterion_url(assessment, criterion):
 @login_required
 @require_POST
 def evidence_upload(request, assessment_id, criterion_id):
-    assessment = access_assessment_by_id(request.user, assessment_id)
+    assessment = access_assessment_to_change(request.user, assessment_id)
     criterion = _criterion_for(assessment, criterion_id)
-    form = EvidenceForm(request.POST, request.FILES, grids=active_grids(assessment.village_id))
+    # The village's grids are read only for an upload that names one (the service checks it).
+    grids = active_grids(assessment.village_id) if request.POST.get("grid") else ()
+    form = EvidenceForm(request.POST, request.FILES, grids=grids)
     try:
         if not form.is_valid():
             raise InvalidInput("请选择要上传的文件，并核对所涉期间和网格。")
