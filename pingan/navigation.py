@@ -22,6 +22,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # The menu follows from the memberships, kept as they are: it is made once a day for
+    # each reader and again after a change to their roles.
+    return {
+        "user_memberships": memberships_of(user),
+        **kept(f"navigation:{user.pk}:{timezone.localdate()}", lambda: _menu(user)),
+    }
+
+
+def _menu(user):
     items = [("首页", reverse("home"))]
     staffed = staffed_villages_of(user)
     if staffed:
@@ -32,7 +41,7 @@ def navigation(request):
             for village_id in staffed
         ]
         # A member of a village's team reaches their items and nothing else.
-        return {"nav_items": items, "user_memberships": memberships_of(user)}
+        return {"nav_items": items}
     village = home_village_of(user)
     if village is not None:
         items.append(("我的创建", reverse("assessments:my_assessment")))
@@ -66,11 +75,7 @@ def navigation(request):
         items.append(("审计日志", reverse("audit:entry_list")))
     if user.has_perm("villages.use_admin_site") and user.is_staff:
         items.append(("管理后台", reverse("admin:index")))
-    return {
-        "nav_items": items,
-        "user_memberships": memberships_of(user),
-        **kept(f"navigation:{user.pk}:{timezone.localdate()}", lambda: _counts(user)),
-    }
+    return {"nav_items": items, **_counts(user)}
 
 
 def _counts(user):
