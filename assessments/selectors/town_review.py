@@ -29,10 +29,11 @@ def pass_list_entries(campaign):
 
 def pass_list_of(campaign):
     """The campaign's pass list, or 404 while the town has not drafted it."""
-    pass_list = PassList.objects.filter(campaign=campaign).select_related("campaign__town")
-    pass_list = pass_list.first()
+    pass_list = PassList.objects.filter(campaign=campaign).first()
     if pass_list is None:
         raise Http404("尚未拟制达标名单通报。")
+    # The campaign at hand, with its town, rather than read again with the list.
+    pass_list.campaign = campaign
     return pass_list
 
 

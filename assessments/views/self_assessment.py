@@ -259,9 +259,9 @@ def assessment_criterion(request, assessment_id, criterion_id):
     criterion = _criterion_for(assessment, criterion_id)
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
-    edits = request.user.has_perm("assessments.edit_assessment", assessment)
     newer = None
     if request.method == "POST":
+        edits = request.user.has_perm("assessments.edit_assessment", assessment)
         # The secretary may write any item; only a team member's needs the item's assignment.
         if not edits and not may_write(
             request.user, assessment, assignment_of(assessment, criterion)
