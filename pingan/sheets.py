@@ -15,6 +15,7 @@ import tablib
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -116,11 +117,18 @@ def read_table(upload, headers, head_only=False):
 def append_row(sheet, values):
     """Append `values` as they are: a text that would read as a formula stays text. Every
     workbook the portal writes goes through here."""
-    sheet.append(list(values))
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+    sheet.append([_as_written(sheet, value) for value in values])
+
+
+def _as_written(sheet, value):
+    # Marked on its own cell before it joins the sheet: finding the row again afterwards
+    # (`sheet.max_row`) walks every cell written so far, which made a long export quadratic.
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    cell = Cell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def write_table(title, headers, rows):

@@ -23,7 +23,7 @@ from assessments.imports import (
 from assessments.models import Finding, Incident, SheetImport, Title
 from assessments.selectors import criteria_of
 from audit.models import AuditEntry
-from pingan.sheets import SheetRefused
+from pingan.sheets import SheetRefused, write_table
 from tests.helpers import answer_everything
 
 
@@ -345,6 +345,17 @@ def test_a_formula_typed_as_text_is_exported_as_text(client, people, campaign, x
         assert not [cell.coordinate for cell in cells if cell.data_type == "f"], url
         texts = [cell.value for cell in cells if isinstance(cell.value, str)]
         assert HOSTILE in texts or "=cmd|'/c calc'!A1" in texts, url
+
+
+def test_a_written_table_keeps_every_row_in_order_and_formulas_as_text():
+    rows = [("=1+1", "@SUM(A1)"), ("正常", 3), ("-2", None), ("+86 138", "\t=x")]
+    book = openpyxl.load_workbook(io.BytesIO(write_table("结果", ("村", "说明"), rows)))
+    sheet = book.active
+    assert [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)] == rows
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    quoted = {cell.value for cell in cells if cell.quotePrefix}
+    assert quoted == {"=1+1", "@SUM(A1)", "-2", "+86 138", "\t=x"}
 
 
 def test_a_text_cell_that_would_become_a_formula_is_refused_on_import(people, standards, xingou):
