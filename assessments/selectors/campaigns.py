@@ -27,33 +27,29 @@ def access_campaign_by_id(user, campaign_id):
         raise Http404("未找到该创建活动。") from None
 
 
-def visible_assessments(user):
+# What the assessment's pages show with it; a change needs only what the rules read.
+SHOWN_WITH_ASSESSMENT = ("campaign__town", "standard", "village__town", "plan_document")
+READ_BY_RULES = ("campaign__town", "village__town")
+
+
+def visible_assessments(user, related=SHOWN_WITH_ASSESSMENT):
     return scoped(
-        Assessment.objects.select_related(
-            "campaign__town", "standard", "village__town", "plan_document"
-        ),
-        with_team(assessment_scope(user), user),
+        Assessment.objects.select_related(*related), with_team(assessment_scope(user), user)
     )
 
 
-def access_assessment_by_id(user, assessment_id):
+def access_assessment_by_id(user, assessment_id, related=SHOWN_WITH_ASSESSMENT):
     """The assessment if the user may see it; 404 alike for missing and another place's."""
     try:
-        return visible_assessments(user).get(pk=assessment_id)
+        return visible_assessments(user, related).get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该村(社区)的创建考评。") from None
 
 
 def access_assessment_to_change(user, assessment_id):
-    """As access_assessment_by_id, with only the places the permission rules read: a change
-    reads the rest under its own lock, so its request pays for the smaller read."""
-    try:
-        return scoped(
-            Assessment.objects.select_related("campaign__town", "village__town"),
-            with_team(assessment_scope(user), user),
-        ).get(pk=assessment_id)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该村(社区)的创建考评。") from None
+    """The assessment with only the places the permission rules read: a change reads the
+    rest under its own lock, so its request pays for the smaller read."""
+    return access_assessment_by_id(user, assessment_id, READ_BY_RULES)
 
 
 def current_assessment_of_secretary(user):

@@ -12,17 +12,23 @@ from assessments.verdict import PassRule
 _pinned_criteria = {}
 
 
+def _with_parents(criteria):
+    """{id: criterion} in print order, each criterion's parent attached from the same read."""
+    by_id = {criterion.pk: criterion for criterion in criteria.order_by("order", "id")}
+    for criterion in by_id.values():
+        criterion.parent = by_id.get(criterion.parent_id)
+    return by_id
+
+
 def criteria_of(standard):
     """All criteria of a version in print order, parents attached without further queries."""
     criteria = list(
-        Criterion.objects.filter(standard=standard)
-        .select_related("incident_category")
-        .order_by("order", "id")
+        _with_parents(
+            Criterion.objects.filter(standard=standard).select_related("incident_category")
+        ).values()
     )
-    by_id = {criterion.pk: criterion for criterion in criteria}
     for criterion in criteria:
         criterion.standard = standard
-        criterion.parent = by_id.get(criterion.parent_id)
     return criteria
 
 
@@ -34,17 +40,15 @@ def criteria_by_id(standard_id):
     kept = _pinned_criteria.get(standard_id)
     if kept is not None:
         return kept
-    criteria = list(
-        Criterion.objects.filter(standard_id=standard_id)
-        .select_related("standard", "incident_category")
-        .order_by("order", "id")
+    by_id = _with_parents(
+        Criterion.objects.filter(standard_id=standard_id).select_related(
+            "standard", "incident_category"
+        )
     )
-    by_id = {criterion.pk: criterion for criterion in criteria}
-    for criterion in criteria:
-        criterion.parent = by_id.get(criterion.parent_id)
+    first = next(iter(by_id.values()), None)
     # Kept only from committed rows: a pin inside a transaction that then rolls back leaves
     # the version editable.
-    if criteria and not criteria[0].standard.is_editable and not connection.in_atomic_block:
+    if first is not None and not first.standard.is_editable and not connection.in_atomic_block:
         _pinned_criteria[standard_id] = by_id
     return by_id
 
