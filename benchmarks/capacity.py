@@ -141,11 +141,11 @@ async def send(port, request, timeout=30.0):
     return int(answer[9:12] or 0), time.perf_counter() - started
 
 
-async def _closed_loop(port, request, clients, seconds):
+async def _closed_loop(port, requests, clients, seconds):
     latencies, refusals = [], Counter()
     deadline = time.perf_counter() + seconds
 
-    async def client():
+    async def client(request):
         while time.perf_counter() < deadline:
             try:
                 status, took = await send(port, request)
@@ -158,7 +158,7 @@ async def _closed_loop(port, request, clients, seconds):
                 latencies.append(took)
 
     started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(requests[turn % len(requests)]) for turn in range(clients)))
     elapsed = time.perf_counter() - started
     return Outcome(latencies, sum(refusals.values()), elapsed, refusals)
 
@@ -171,13 +171,17 @@ async def _held_idle(port, count, until):
         writer.close()
 
 
-def closed_loop(port, request, clients, seconds=STEP_SECONDS, idle=0):
+def closed_loop(port, requests, clients, seconds=STEP_SECONDS, idle=0):
+    """`requests` (one raw request, or a list of them dealt out one per client) sent by
+    `clients` clients in a closed loop."""
+    requests = requests if isinstance(requests, list) else [requests]
+
     async def run():
         until = time.perf_counter() + seconds + 1
         holding = asyncio.ensure_future(_held_idle(port, idle, until)) if idle else None
         if holding:
             await asyncio.sleep(0.5)
-        outcome = await _closed_loop(port, request, clients, seconds)
+        outcome = await _closed_loop(port, requests, clients, seconds)
         if holding:
             await holding
         return outcome
@@ -319,8 +323,11 @@ def filed_pass_list(town):
     return pass_list
 
 
-def requests_of_the_table(town):
-    """(label, port, raw request) for each row of the capacity table."""
+def requests_of_the_table(town, people=()):
+    """(label, port, raw request or one per client) for each row of the capacity table. A
+    save and an upload are sent by `people` (secretaries of other villages, one per client, as
+    on the deadline day), and the save also by one secretary alone: every client then waits
+    for the same assessment's lock in turn."""
     village = Village.objects.get(code="429006104001")
     current = Campaign.objects.filter(town=town).order_by("-year").first()
     assessment = Assessment.objects.get(campaign=current, village=village, kind="yearly")
@@ -336,7 +343,7 @@ def requests_of_the_table(town):
     pass_list = filed_pass_list(town)
     save_url = reverse("assessments:assessment_criterion", args=[assessment.pk, threshold.pk])
     upload_url = reverse("assessments:evidence_upload", args=[assessment.pk, threshold.pk])
-    return photo, [
+    rows = [
         ("bare Django view (no middleware, no database)", BARE_PORT, raw_request("GET", "/")),
         (
             "portal floor: 我的下载 as a secretary",
@@ -344,15 +351,32 @@ def requests_of_the_table(town):
             raw_request("GET", reverse("assessments:prepared_file_list"), cookie=mine["cookie"]),
         ),
         (
-            "save one answer (POST)",
+            "save one answer (POST), every client the same village's secretary",
             PORT,
             save_request(save_url, mine, 6),
         ),
+    ]
+    # On the deadline day each phone is another village's: their writes wait for no one's
+    # lock but the audit trail's.
+    others = people[: max(LEVELS)]
+    if others:
+        rows.append(
+            (
+                "save one answer (POST), each client another village's secretary",
+                PORT,
+                [save_request(person["save"], person, 6) for person in others],
+            )
+        )
+    rows.append(
         (
-            f"upload a {len(photo) // 1024} KB photo",
+            f"upload a {len(photo) // 1024} KB photo"
+            + (", each client another village's secretary" if others else ""),
             PORT,
-            upload_request(upload_url, mine, photo),
-        ),
+            [upload_request(person["upload"], person, photo) for person in others]
+            or upload_request(upload_url, mine, photo),
+        )
+    )
+    rows += [
         (
             "town workbench",
             PORT,
@@ -372,6 +396,7 @@ def requests_of_the_table(town):
             ),
         ),
     ]
+    return photo, rows
 
 
 class Served:
@@ -449,7 +474,7 @@ def section(town, surge_people):
     with tempfile.TemporaryDirectory() as folder:
         # The filed pass list's PDF is kept where the servers read their media.
         with override_settings(MEDIA_ROOT=Path(folder) / "media"):
-            photo, table = requests_of_the_table(town)
+            photo, table = requests_of_the_table(town, surge_people)
         # Which worker model: the portal floor at 8 clients, alone and beside idle connections.
         models = []
         for model in WORKER_MODELS:

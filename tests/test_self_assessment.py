@@ -192,6 +192,7 @@ def test_another_villages_secretary_gets_404_everywhere(client, people, assessme
         assert client.get(address).status_code == 404, address
     for address in [
         url("assessment_submit", assessment.pk),
+        url("assessment_criterion", assessment.pk, veto.pk),
         url("evidence_upload", assessment.pk, veto.pk),
         url("evidence_withdraw", evidence.pk),
         url("assessment_return", assessment.pk),
@@ -216,6 +217,37 @@ def test_town_office_reads_but_does_not_fill(client, people, assessment):
             criterion_id=veto.pk,
             veto_occurred=False,
         )
+
+
+def test_a_refused_save_is_refused_whether_or_not_its_form_is_valid(client, people, assessment):
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    client.force_login(people["town_office"])
+    for data in ({"veto_occurred": "false"}, {"veto_occurred": "不知道"}):
+        response = client.post(url("assessment_criterion", assessment.pk, veto.pk), data)
+        assert response.status_code == 403, data
+    assert not Answer.objects.filter(assessment=assessment, criterion=veto).exists()
+
+
+def test_a_save_reads_its_assessment_with_its_places_once(
+    client, people, assessment, django_assert_max_num_queries
+):
+    """The request reads the assessment's own row to find the item; the service reads it
+    again, locked, with its campaign and places. (Within a test's transaction the items are
+    read each time they are needed, three of the statements; a pinned standard's are kept.)"""
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    client.force_login(people["secretary"])
+    client.post(url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "false"})
+    with django_assert_max_num_queries(15) as captured:
+        response = client.post(
+            url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "false"}
+        )
+    assert response.status_code == 302
+    reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "assessments_assessment"' in q["sql"]
+    ]
+    assert len(reads) == 2
+    assert 'JOIN "villages_region"' not in reads[0]
+    assert 'JOIN "villages_region"' in reads[1]
 
 
 def test_return_needs_a_reason_and_a_submitted_assessment(people, assessment):

@@ -27,15 +27,14 @@ def access_campaign_by_id(user, campaign_id):
         raise Http404("未找到该创建活动。") from None
 
 
-# What the assessment's pages show with it; a change needs only what the rules read.
+# What the assessment's pages show with it.
 SHOWN_WITH_ASSESSMENT = ("campaign__town", "standard", "village__town", "plan_document")
-READ_BY_RULES = ("campaign__town", "village__town")
 
 
 def visible_assessments(user, related=SHOWN_WITH_ASSESSMENT):
-    return scoped(
-        Assessment.objects.select_related(*related), with_team(assessment_scope(user), user)
-    )
+    # select_related() without names would follow every foreign key.
+    assessments = Assessment.objects.select_related(*related) if related else Assessment.objects
+    return scoped(assessments.all(), with_team(assessment_scope(user), user))
 
 
 def access_assessment_by_id(user, assessment_id, related=SHOWN_WITH_ASSESSMENT):
@@ -47,9 +46,10 @@ def access_assessment_by_id(user, assessment_id, related=SHOWN_WITH_ASSESSMENT):
 
 
 def access_assessment_to_change(user, assessment_id):
-    """The assessment with only the places the permission rules read: a change reads the
-    rest under its own lock, so its request pays for the smaller read."""
-    return access_assessment_by_id(user, assessment_id, READ_BY_RULES)
+    """The assessment's own row, if the user may see it: a change reads its campaign and
+    places again under its own lock, and asks the rules there, so its request reads them
+    once."""
+    return access_assessment_by_id(user, assessment_id, related=())
 
 
 def current_assessment_of_secretary(user):

@@ -231,6 +231,27 @@ def _criterion_for(assessment, criterion_id):
         raise Http404("该条目不属于本年度创建标准。") from None
 
 
+def _judged_criterion(assessment, criterion_id):
+    criterion = _criterion_for(assessment, criterion_id)
+    if not criterion.is_judged:
+        raise Http404("分组标题不单独作答。")
+    return criterion
+
+
+def _saved(request, answer, cleaned):
+    """Where a saved answer goes: a member stays on their item (its evidence and hand-in are
+    there), the secretary moves on to the next item."""
+    assessment, criterion = answer.assessment, answer.criterion
+    messages.success(request, f"{criterion.label} 已保存。")
+    if criterion.kind == Criterion.Kind.THRESHOLD:
+        short = threshold_shortfall(criterion.to_rule(), cleaned["value"])
+        if short:
+            messages.warning(request, f"{criterion.label}：{short}，本条目不达标。")
+    if not request.user.has_perm("assessments.edit_assessment", assessment):
+        return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
+    return redirect(_next_criterion_url(assessment, criterion))
+
+
 def _judged_ids(assessment):
     """The ids of the standard's items that are answered, in print order."""
     return [c.pk for c in criteria_by_id(assessment.standard_id).values() if c.is_judged]
@@ -254,24 +275,17 @@ def _answer_initial(assessment, criterion, answer):
 @login_required
 @never_cache
 def assessment_criterion(request, assessment_id, criterion_id):
-    access = access_assessment_to_change if request.method == "POST" else access_assessment_by_id
-    assessment = access(request.user, assessment_id)
-    criterion = _criterion_for(assessment, criterion_id)
-    if not criterion.is_judged:
-        raise Http404("分组标题不单独作答。")
-    newer = None
+    form = newer = None
     if request.method == "POST":
-        edits = request.user.has_perm("assessments.edit_assessment", assessment)
-        # The secretary may write any item; only a team member's needs the item's assignment.
-        if not edits and not may_write(
-            request.user, assessment, assignment_of(assessment, criterion)
-        ):
-            raise PermissionDenied
-        # The answer as it was is read only if the page is shown again: a save redirects.
+        # A save reads the assessment's own row: the service reads its campaign and places
+        # under its lock and asks the rules there (a refusal is its 403). The whole page is
+        # read only when it is shown again.
+        assessment = access_assessment_to_change(request.user, assessment_id)
+        criterion = _judged_criterion(assessment, criterion_id)
         form = AnswerForm(request.POST, criterion=criterion)
         if form.is_valid():
             try:
-                services.save_answer(
+                answer = services.save_answer(
                     actor=request.user,
                     assessment_id=assessment.pk,
                     criterion_id=criterion.pk,
@@ -286,20 +300,16 @@ def assessment_criterion(request, assessment_id, criterion_id):
             except InvalidInput as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, f"{criterion.label} 已保存。")
-                if criterion.kind == Criterion.Kind.THRESHOLD:
-                    short = threshold_shortfall(criterion.to_rule(), form.cleaned_data["value"])
-                    if short:
-                        messages.warning(request, f"{criterion.label}：{short}，本条目不达标。")
-                if not edits:
-                    # A member stays on their item: the evidence and the hand-in are here.
-                    return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
-                return redirect(_next_criterion_url(assessment, criterion))
-    # What only the page shows, read once the save (which answers with a redirect) is past.
+                return _saved(request, answer, form.cleaned_data)
+    assessment = access_assessment_by_id(request.user, assessment_id)
+    criterion = _judged_criterion(assessment, criterion_id)
     assignment = assignment_of(assessment, criterion)
-    can_edit = assessment.is_editable and may_write(request.user, assessment, assignment)
+    writes = may_write(request.user, assessment, assignment)
+    if form is not None and not writes:
+        raise PermissionDenied
+    can_edit = assessment.is_editable and writes
     answer = assessment.answers.filter(criterion=criterion).first()
-    if request.method != "POST":
+    if form is None:
         form = AnswerForm(
             criterion=criterion, initial=_answer_initial(assessment, criterion, answer)
         )
