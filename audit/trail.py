@@ -168,7 +168,7 @@ def record_many(*, action, actor=None, changes, address=None):
         _move_places(entries)
         if head.checkpointed_at is None or now - head.checkpointed_at >= CHECKPOINT_EVERY:
             _sign(head, "每日检查点", now)
-        head.save()
+        head.save(update_fields=["count", "last_hash", "checkpointed_at"])
         for watcher in _watchers:
             watcher(entries)
         if _listeners:
