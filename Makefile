@@ -11,7 +11,7 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-fast lint setup system-packages system-packages-run fonts migrate clean \
-	screenshots bench
+	screenshots bench system-packages-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ system-packages:
 
 system-packages-run:
 	scripts/system-packages run
+
+system-packages-bench:
+	scripts/system-packages bench
 
 # The common-character cuts of the PDF fonts (pingan/pdf.py), made once.
 $(FONTS): | $(STAMP)
@@ -68,7 +71,7 @@ screenshots: system-packages setup
 	DEBUG=$${DEBUG:-1} PINGAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_documents.py -k every_document
 
 # Province-scale figures into docs/benchmarks.md (PostgreSQL).
-bench: setup fonts
+bench: system-packages-bench setup fonts
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:

@@ -45,8 +45,8 @@ STEP_SECONDS = 6
 P95_LIMIT = 1.0
 IDLE_CONNECTIONS = 20
 # The two ways of serving on 2 cores: sync workers (each holds one connection from accept to
-# answer) and threaded workers (a connection waits in the worker's poller until its request
-# arrives; only then does a thread take it).
+# answer) and threaded workers (gunicorn hands each new connection to a thread at once, so
+# a connection that never sends holds a thread until the timeout, as a sync worker is held).
 WORKER_MODELS = {
     "sync": ["--workers", str(2 * (os.cpu_count() or 1) + 1)],
     "gthread": [
@@ -58,6 +58,40 @@ WORKER_MODELS = {
         "8",
     ],
 }
+# Each worker model served directly and behind nginx, which reads a whole request (a photo
+# included) before it passes it on, so only complete requests reach a worker.
+DEPLOYMENTS = [(model, proxied) for proxied in (False, True) for model in WORKER_MODELS]
+NGINX = Path("/usr/sbin/nginx")
+UPSTREAM_OFFSET = 100
+NGINX_CONFIG = """
+daemon off;
+worker_processes 1;
+pid {folder}/nginx-{port}.pid;
+error_log {folder}/nginx-{port}.log warn;
+{user}
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/nginx-{port}-body;
+    proxy_temp_path {folder}/nginx-{port}-proxy;
+    fastcgi_temp_path {folder}/nginx-{port}-fastcgi;
+    uwsgi_temp_path {folder}/nginx-{port}-uwsgi;
+    scgi_temp_path {folder}/nginx-{port}-scgi;
+    client_max_body_size {body_limit}m;
+    client_body_buffer_size 1m;
+    server {{
+        listen 127.0.0.1:{port} backlog=2048;
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_request_buffering on;
+            proxy_buffering on;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
+    }}
+}}
+"""
 PACES = ((2.0, 8.0), (10.0, 30.0))
 WORKER_NICENESS = 10
 WORKER_COMMAND = ("manage.py", "db_worker", "--no-reload")
@@ -399,10 +433,15 @@ def requests_of_the_table(town, people=()):
     return photo, rows
 
 
-class Served:
-    """gunicorn (and the background worker) on the benchmark's database, until closed."""
+def deployment_name(model, proxied):
+    return f"{model} behind nginx" if proxied else model
 
-    def __init__(self, app, port, model, folder):
+
+class Served:
+    """gunicorn (behind nginx when `proxied`, and with the background worker for the portal)
+    on the benchmark's database, answering on `port` until closed."""
+
+    def __init__(self, app, port, model, folder, proxied=False):
         database = settings.DATABASES["default"]
         url = (
             f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
@@ -415,11 +454,13 @@ class Served:
             "ALLOWED_HOSTS": "127.0.0.1",
             "MEDIA_ROOT": str(Path(folder) / "media"),
             "CACHE_URL": f"filecache://{Path(folder) / 'cache'}",
+            "TRUSTED_PROXY_COUNT": "1" if proxied else "0",
         }
+        gunicorn_port = port + UPSTREAM_OFFSET if proxied else port
         self.log_path = Path(folder) / f"{model}-{port}.log"
         self.log = self.log_path.open("w")
         command = [str(Path(sys.executable).parent / "gunicorn"), app, "--bind"]
-        command += [f"127.0.0.1:{port}", "--timeout", "120", "--backlog", "2048"]
+        command += [f"127.0.0.1:{gunicorn_port}", "--timeout", "120", "--backlog", "2048"]
         self.processes = [
             subprocess.Popen(
                 command + WORKER_MODELS[model],
@@ -429,6 +470,8 @@ class Served:
                 stderr=subprocess.STDOUT,
             )
         ]
+        if proxied:
+            self.processes.append(self._nginx(folder, port, gunicorn_port))
         if app == "pingan.wsgi":
             self.processes.append(
                 subprocess.Popen(
@@ -443,12 +486,37 @@ class Served:
         self.port = port
         self._wait()
 
+    def _nginx(self, folder, port, upstream):
+        if not NGINX.exists():
+            raise RuntimeError("nginx is missing: run scripts/system-packages bench")
+        config = Path(folder) / f"nginx-{port}.conf"
+        config.write_text(
+            NGINX_CONFIG.format(
+                folder=folder,
+                port=port,
+                upstream=upstream,
+                body_limit=settings.EVIDENCE_MAX_BYTES // (1024 * 1024) + 5,
+                # Started by root, nginx would hand its workers to nobody, who cannot write
+                # the temporary folder.
+                user="user root;" if os.geteuid() == 0 else "",
+            )
+        )
+        return subprocess.Popen(
+            [str(NGINX), "-p", folder, "-e", f"{folder}/nginx-{port}.log", "-c", str(config)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
     def _wait(self):
         for _ in range(120):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
-            except urllib.error.HTTPError:
-                break
+            except urllib.error.HTTPError as error:
+                # nginx answers 502 until gunicorn is up behind it.
+                if error.code != 502:
+                    break
+                time.sleep(0.5)
+                continue
             except OSError:
                 time.sleep(0.5)
                 continue
@@ -475,10 +543,10 @@ def section(town, surge_people):
         # The filed pass list's PDF is kept where the servers read their media.
         with override_settings(MEDIA_ROOT=Path(folder) / "media"):
             photo, table = requests_of_the_table(town, surge_people)
-        # Which worker model: the portal floor at 8 clients, alone and beside idle connections.
+        # How to serve: the portal floor at 8 clients, alone and beside idle connections.
         models = []
-        for model in WORKER_MODELS:
-            served = Served("pingan.wsgi", PORT, model, folder)
+        for model, proxied in DEPLOYMENTS:
+            served = Served("pingan.wsgi", PORT, model, folder, proxied)
             try:
                 floor_request = table[1][2]
                 closed_loop(PORT, floor_request, 8, seconds=3)
@@ -486,26 +554,33 @@ def section(town, surge_people):
                 beside = closed_loop(PORT, floor_request, 8, idle=IDLE_CONNECTIONS)
             finally:
                 served.close()
-            models.append((model, alone, beside))
+            models.append(((model, proxied), alone, beside))
         chosen = max(models, key=lambda row: min(row[1].served, row[2].served))[0]
         lines += [
-            "Worker model, chosen by measurement: the portal floor with 8 clients, alone and",
+            "How to serve, chosen by measurement: the portal floor with 8 clients, alone and",
             f"with {IDLE_CONNECTIONS} connections held open and silent (a phone that",
             "connected and lost its signal).",
             "",
-            "| gunicorn | alone: req/s | p95 | beside idle connections: req/s | p95 | errors |",
+            "| serving | alone: req/s | p95 | beside idle connections: req/s | p95 | errors |",
             "|---|---|---|---|---|---|",
         ]
-        for model, alone, beside in models:
+        for (model, proxied), alone, beside in models:
             lines.append(
-                f"| {model} {' '.join(WORKER_MODELS[model])} | {alone.served:.1f} | "
+                f"| {deployment_name(model, proxied)} `{' '.join(WORKER_MODELS[model])}` | "
+                f"{alone.served:.1f} | "
                 f"{_ms(alone.percentile(0.95))} | {beside.served:.1f} | "
                 f"{_ms(beside.percentile(0.95))} | {alone.errors + beside.errors} |"
             )
-        lines += ["", f"Chosen: **{chosen}** (`{' '.join(WORKER_MODELS[chosen])}`).", ""]
+        lines += [
+            "",
+            f"Chosen: **{deployment_name(*chosen)}** (`{' '.join(WORKER_MODELS[chosen[0]])}`);",
+            "the bare view below is served the same way.",
+            "",
+        ]
 
-        bare = Served("benchmarks.bare", BARE_PORT, chosen, folder)
-        portal = Served("pingan.wsgi", PORT, chosen, folder)
+        model, proxied = chosen
+        bare = Served("benchmarks.bare", BARE_PORT, model, folder, proxied)
+        portal = Served("pingan.wsgi", PORT, model, folder, proxied)
         results, backlog = [], None
         try:
             for label, port, request in table:
