@@ -543,33 +543,46 @@ def section(town, surge_people):
         # The filed pass list's PDF is kept where the servers read their media.
         with override_settings(MEDIA_ROOT=Path(folder) / "media"):
             photo, table = requests_of_the_table(town, surge_people)
-        # How to serve: the portal floor at 8 clients, alone and beside idle connections.
+        # How to serve: at 8 clients, the portal floor alone and beside idle connections, and
+        # saves; the way whose worst showing against the best way's is least bad.
+        floor_request = table[1][2]
+        saves = next(row[2] for row in reversed(table) if row[0].startswith("save"))
         models = []
         for model, proxied in DEPLOYMENTS:
             served = Served("pingan.wsgi", PORT, model, folder, proxied)
             try:
-                floor_request = table[1][2]
                 closed_loop(PORT, floor_request, 8, seconds=3)
-                alone = closed_loop(PORT, floor_request, 8)
-                beside = closed_loop(PORT, floor_request, 8, idle=IDLE_CONNECTIONS)
+                models.append(
+                    (
+                        (model, proxied),
+                        closed_loop(PORT, floor_request, 8),
+                        closed_loop(PORT, floor_request, 8, idle=IDLE_CONNECTIONS),
+                        closed_loop(PORT, saves, 8),
+                    )
+                )
             finally:
                 served.close()
-            models.append(((model, proxied), alone, beside))
-        chosen = max(models, key=lambda row: min(row[1].served, row[2].served))[0]
+        bests = {column: max(row[column].served for row in models) for column in (1, 2, 3)}
+        chosen = max(
+            models, key=lambda row: min(row[c].served / best for c, best in bests.items())
+        )[0]
         lines += [
-            "How to serve, chosen by measurement: the portal floor with 8 clients, alone and",
+            "How to serve, chosen by measurement: with 8 clients, the portal floor alone and",
             f"with {IDLE_CONNECTIONS} connections held open and silent (a phone that",
-            "connected and lost its signal).",
+            "connected and lost its signal), and saves (as in the table below); chosen is the",
+            "way whose lowest share of the best way's figure, over the three, is highest.",
             "",
-            "| serving | alone: req/s | p95 | beside idle connections: req/s | p95 | errors |",
-            "|---|---|---|---|---|---|",
+            "| serving | floor alone: req/s | p95 | beside idle connections: req/s | p95 | "
+            "saves: req/s | p95 | errors |",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        for (model, proxied), alone, beside in models:
+        for (model, proxied), alone, beside, saved in models:
             lines.append(
                 f"| {deployment_name(model, proxied)} `{' '.join(WORKER_MODELS[model])}` | "
-                f"{alone.served:.1f} | "
-                f"{_ms(alone.percentile(0.95))} | {beside.served:.1f} | "
-                f"{_ms(beside.percentile(0.95))} | {alone.errors + beside.errors} |"
+                f"{alone.served:.1f} | {_ms(alone.percentile(0.95))} | "
+                f"{beside.served:.1f} | {_ms(beside.percentile(0.95))} | "
+                f"{saved.served:.1f} | {_ms(saved.percentile(0.95))} | "
+                f"{alone.errors + beside.errors + saved.errors} |"
             )
         lines += [
             "",
