@@ -4,8 +4,9 @@ Each request of the table is played by a closed loop of clients under gunicorn, 
 clients until the 95th percentile passes a second, beside a bare Django view (benchmarks/
 bare.py: no middleware, no database) as the physical floor and the portal's cheapest signed-in
 page as its own floor. The client opens a connection when it sends and closes it after the
-answer, as a phone on a weak signal does. Two worker models are compared with connections held
-open and idle, and the surge of secretaries is played at two paces by the same client.
+answer, as a phone on a weak signal does. Two worker models, each served directly and behind
+nginx, are compared alone, beside connections held open and idle, and by saves; the surge of
+secretaries is played at two paces by the same client.
 """
 
 import asyncio
