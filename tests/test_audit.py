@@ -12,9 +12,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments import services
-from audit.models import AuditCheckpoint, AuditEntry, AuditHead
-from audit.trail import make_checkpoint, record, verify
-from tests.factories import RegionFactory, VillageFactory, user_with_role
+from audit.models import AuditCheckpoint, AuditEntry, AuditHead, PlaceVersion
+from audit.trail import make_checkpoint, record, record_many, verify
+from tests.factories import MembershipFactory, RegionFactory, VillageFactory, user_with_role
 from tests.helpers import answer_everything, run_town_year
 from tests.test_imports import NEW_TOWN, sheet, village_row
 from villages.imports import import_villages
@@ -156,6 +156,42 @@ def test_an_import_writes_one_entry_per_row(people, wangchang):
     ]
     town = AuditEntry.objects.get(action="region.imported")
     assert town.object_repr.startswith("多祥镇") and town.actor == people["administrator"]
+
+
+def test_the_head_is_locked_for_one_statement_of_writes_on_postgresql(
+    people, xingou, cuiwang, django_assert_num_queries
+):
+    """Every writer waits for the head's lock: on PostgreSQL the entries, their places'
+    versions and the head are written in one statement while it is held."""
+    secretary = user_with_role(Membership.Role.SECRETARY, xingou)
+    record(action="test.started", actor=people["administrator"])
+    granted = [
+        MembershipFactory(user=secretary, role=Membership.Role.VILLAGE_STAFF, village=village).pk
+        for village in (xingou, cuiwang)
+    ]
+    # With their places, as a service holds what it changes.
+    grants = list(
+        Membership.objects.select_related("village__town").filter(pk__in=granted).order_by("pk")
+    )
+    # The lock, then the writes: one statement, or three where each is its own.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 4):
+        entries = record_many(
+            action="membership.checked",
+            actor=people["administrator"],
+            changes=[(grant, None, {"role": grant.role}) for grant in grants],
+        )
+    assert [entry.pk for entry in entries] == list(
+        AuditEntry.objects.filter(action="membership.checked")
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+    )
+    head = AuditHead.objects.get()
+    assert (head.count, head.last_hash) == (entries[-1].sequence, entries[-1].entry_hash)
+    town = xingou.town
+    assert dict(
+        PlaceVersion.objects.filter(place__in=town.path_codes).values_list("place", "sequence")
+    ) == {code: entries[-1].sequence for code in town.path_codes}
+    assert verify() is None
 
 
 def test_an_answer_is_recorded_with_what_it_said(people, campaign, cuiwang):

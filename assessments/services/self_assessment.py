@@ -140,9 +140,10 @@ def save_answer(
     answer.carried_over = False
     answer.version += 1
     answer.save()
-    audit(actor, "answer.saved", answer, before, answer_values(answer))
     _mark_return_answered(assessment, criterion, actor)
     mark_started(assessment, actor)
+    # Last, so the audit trail's lock, which every writer waits for, is held the least.
+    audit(actor, "answer.saved", answer, before, answer_values(answer))
     return answer
 
 
@@ -352,9 +353,9 @@ def add_evidence(
         evidence = store_evidence(
             actor, assessment, criterion, upload, written, covers_from, covers_until, grid
         )
-        audit(actor, "evidence.added", evidence, None, evidence_values(evidence))
         _mark_return_answered(assessment, criterion, actor)
         mark_started(assessment, actor)
+        audit(actor, "evidence.added", evidence, None, evidence_values(evidence))
         return evidence
 
 
