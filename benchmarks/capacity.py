@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils.crypto import get_random_string
@@ -96,6 +97,9 @@ http {{
 PACES = ((2.0, 8.0), (10.0, 30.0))
 WORKER_NICENESS = 10
 WORKER_COMMAND = ("manage.py", "db_worker", "--no-reload")
+BACKGROUND_WORKER = "background worker"
+LOAD_GENERATOR = "load generator"
+CPU_COLUMNS = ("gunicorn", "nginx", "PostgreSQL", BACKGROUND_WORKER, LOAD_GENERATOR)
 HEADING = "## 3. Capacity: every request against the floors, and the deadline-day surge"
 
 
@@ -224,11 +228,22 @@ def closed_loop(port, requests, clients, seconds=STEP_SECONDS, idle=0):
     return asyncio.run(run())
 
 
-def rising(port, request):
-    """The request at doubling numbers of clients until p95 passes the limit."""
-    rows = []
+def rising(port, request, served):
+    """The request at doubling numbers of clients until p95 passes the limit, and the CPU
+    that each process group spent on one request at one client."""
+    rows, spent = [], None
     for clients in LEVELS:
+        if clients == 1:
+            groups = served.process_groups()
+            before = {name: _cpu_seconds(pids) for name, pids in groups.items()}
+            client_before = _own_cpu_seconds()
         outcome = closed_loop(port, request, clients)
+        if clients == 1:
+            count = len(outcome.latencies) + outcome.errors
+            spent = {
+                name: (_cpu_seconds(pids) - before[name]) / count for name, pids in groups.items()
+            }
+            spent[LOAD_GENERATOR] = (_own_cpu_seconds() - client_before) / count
         rows.append((clients, outcome))
         print(
             f"  {clients} clients: {outcome.served:.1f}/s p95 {outcome.percentile(0.95):.3f} s"
@@ -238,7 +253,51 @@ def rising(port, request):
         )
         if outcome.percentile(0.95) > P95_LIMIT:
             break
-    return rows
+    return rows, spent
+
+
+def _cpu_seconds(pids):
+    """CPU time (user and system) spent so far by `pids`."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds():
+    times = os.times()
+    return times.user + times.system
+
+
+def _family(pid):
+    """`pid` and every process below it."""
+    family, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        family.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                waiting += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
+    return family
+
+
+def _database_server():
+    """The PostgreSQL server's processes (its backends, and the writers a commit wakes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    try:
+        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        # A server on another machine: its CPU is not this machine's to count.
+        return []
+    return _family(parent)
 
 
 def surge(port, people, photo, pace, seconds):
@@ -471,21 +530,32 @@ class Served:
                 stderr=subprocess.STDOUT,
             )
         ]
-        if proxied:
-            self.processes.append(self._nginx(folder, port, gunicorn_port))
+        self.proxy = self._nginx(folder, port, gunicorn_port) if proxied else None
+        if self.proxy:
+            self.processes.append(self.proxy)
+        self.worker = None
         if app == "pingan.wsgi":
-            self.processes.append(
-                subprocess.Popen(
-                    # At a lower priority than the requests, as the README deploys it.
-                    ["nice", "-n", str(WORKER_NICENESS), sys.executable, *WORKER_COMMAND],
-                    cwd=ROOT,
-                    env=environment,
-                    stdout=self.log,
-                    stderr=subprocess.STDOUT,
-                )
+            self.worker = subprocess.Popen(
+                # At a lower priority than the requests, as the README deploys it.
+                ["nice", "-n", str(WORKER_NICENESS), sys.executable, *WORKER_COMMAND],
+                cwd=ROOT,
+                env=environment,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
             )
+            self.processes.append(self.worker)
         self.port = port
         self._wait()
+
+    def process_groups(self):
+        """{name: pids} of the processes a request may spend CPU in."""
+        groups = {"gunicorn": _family(self.processes[0].pid)}
+        if self.proxy:
+            groups["nginx"] = _family(self.proxy.pid)
+        groups["PostgreSQL"] = _database_server()
+        if self.worker:
+            groups[BACKGROUND_WORKER] = _family(self.worker.pid)
+        return groups
 
     def _nginx(self, folder, port, upstream):
         if not NGINX.exists():
@@ -600,7 +670,9 @@ def section(town, surge_people):
             for label, port, request in table:
                 print(label, file=sys.stderr, flush=True)
                 closed_loop(port, request, 2, seconds=2)
-                results.append((label, rising(port, request)))
+                results.append(
+                    (label, *rising(port, request, bare if port == BARE_PORT else portal))
+                )
                 if label.startswith("upload"):
                     backlog = drained()
             surges = (
@@ -615,7 +687,7 @@ def section(town, surge_people):
                 path.read_text().count("Traceback") for path in Path(folder).glob("*.log")
             )
 
-    best = {label: max(outcome.served for _, outcome in rows) for label, rows in results}
+    best = {label: max(outcome.served for _, outcome in rows) for label, rows, _ in results}
     floor = best[table[1][0]]
     lines += [
         f"Each request played by a closed loop of clients for {STEP_SECONDS} s at 1, 2, 4, …",
@@ -627,7 +699,7 @@ def section(town, surge_people):
         "req/s (p95) at each level |",
         "|---|---|---|---|---|---|",
     ]
-    for label, rows in results:
+    for label, rows, _ in results:
         top_clients, top = max(rows, key=lambda row: row[1].served)
         levels = "; ".join(
             f"{clients}: {outcome.served:.0f} ({_ms(outcome.percentile(0.95))})"
@@ -638,6 +710,27 @@ def section(town, surge_people):
             f"| {label} | {top.served:.1f} | {top_clients} | "
             f"{_ms(rows[0][1].percentile(0.5))} | "
             f"{best[label] / floor:.2f} | {levels} |"
+        )
+    cores = os.cpu_count() or 1
+    lines += [
+        "",
+        "Where a request's CPU goes: milliseconds of CPU (user and system) each group of",
+        "processes spent per request while one client played it (the table's first level),",
+        "read from the kernel's counts before and after. The ceiling is what the machine's",
+        f"{cores} cores could serve of the request if nothing waited: {cores} × 1000 ms over the",
+        "total.",
+        "",
+        "| request | " + " | ".join(CPU_COLUMNS) + " | total | ceiling req/s |",
+        "|---|" + "---|" * (len(CPU_COLUMNS) + 2),
+    ]
+    for label, _, spent in results:
+        total = sum(spent.values())
+        lines.append(
+            f"| {label} | "
+            + " | ".join(
+                f"{spent[column] * 1000:.2f}" if column in spent else "—" for column in CPU_COLUMNS
+            )
+            + f" | {total * 1000:.2f} | {cores / total:.0f} |"
         )
     if backlog is not None:
         lines += [
