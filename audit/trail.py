@@ -190,9 +190,9 @@ def record_many(*, action, actor=None, changes, address=None):
     changes = list(changes)
     if not changes:
         return []
-    # No savepoint of its own: an entry that fails to be written fails the change it records.
     # Their places are looked up before the lock every writer waits for is taken.
     places = [place_of(target) for target, _, _ in changes]
+    # No savepoint of its own: an entry that fails to be written fails the change it records.
     with transaction.atomic(savepoint=False):
         head = _lock_head()
         now = _to_milliseconds(timezone.now())
