@@ -105,6 +105,8 @@ def _moved_places(entries):
 
 
 HEAD_FIELDS = ("count", "last_hash", "checkpointed_at")
+# A place's version row is the one of its (place, scope); a later entry moves its sequence.
+PLACE_KEY = ("place", "scope")
 
 
 def _write(head, entries, places):
@@ -117,7 +119,7 @@ def _write(head, entries, places):
         PlaceVersion.objects.bulk_create(
             places,
             update_conflicts=True,
-            unique_fields=["place", "scope"],
+            unique_fields=PLACE_KEY,
             update_fields=["sequence"],
         )
     head.save(update_fields=HEAD_FIELDS)
@@ -148,7 +150,7 @@ def _write_at_once(head, entries, places):
             places,
             on_conflict=OnConflict.UPDATE,
             update_fields=[meta.get_field("sequence")],
-            unique_fields=[meta.get_field("place"), meta.get_field("scope")],
+            unique_fields=[meta.get_field(name) for name in PLACE_KEY],
         )
         parts.append(f"moved_places AS ({place_sql})")
         params += place_params

@@ -260,12 +260,17 @@ def rising(port, request, served):
     return rows, spent
 
 
+def _stat(pid):
+    """The fields of /proc/`pid`/stat after the command's name (state, parent, …)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _cpu_seconds(pids):
     """{pid: CPU time (user and system) spent so far} of those of `pids` still running."""
     spent = {}
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = _stat(pid)
         except OSError:
             continue
         spent[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -297,7 +302,7 @@ def _database_server():
         cursor.execute("SELECT pg_backend_pid()")
         (backend,) = cursor.fetchone()
     try:
-        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        parent = int(_stat(backend)[1])
     except OSError:
         # A server on another machine: its CPU is not this machine's to count.
         return []

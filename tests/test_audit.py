@@ -163,10 +163,10 @@ def test_the_head_is_locked_for_one_statement_of_writes_on_postgresql(
 ):
     """Every writer waits for the head's lock: on PostgreSQL the entries, their places'
     versions and the head are written in one statement while it is held."""
-    secretary = user_with_role(Membership.Role.SECRETARY, xingou)
+    member = user_with_role(Membership.Role.VILLAGE_STAFF, xingou)
     record(action="test.started", actor=people["administrator"])
     granted = [
-        MembershipFactory(user=secretary, role=Membership.Role.VILLAGE_STAFF, village=village).pk
+        MembershipFactory(user=member, role=Membership.Role.VILLAGE_STAFF, village=village).pk
         for village in (xingou, cuiwang)
     ]
     # With their places, as a service holds what it changes.
