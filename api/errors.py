@@ -8,12 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from api.serializers import AnswerSerializer
-from pingan.errors import ApplicationError, InvalidTransition, NotPermitted
+from pingan.errors import ApplicationError, InvalidTransition, NotFound, NotPermitted
 
 
 def _status_of(error):
     if isinstance(error, NotPermitted):
         return status.HTTP_403_FORBIDDEN, "not_permitted"
+    if isinstance(error, NotFound):
+        return status.HTTP_404_NOT_FOUND, "not_found"
     if isinstance(error, InvalidTransition):
         return status.HTTP_409_CONFLICT, "invalid_transition"
     return status.HTTP_400_BAD_REQUEST, "invalid_input"
@@ -34,7 +36,7 @@ def handle_exception(error, context):
             body["current"] = AnswerSerializer(error.current).data
         return Response(body, status=code)
     if isinstance(error, Http404 | ObjectDoesNotExist):
-        error = exceptions.NotFound("未找到该对象，或您无权查看。")
+        error = exceptions.NotFound(NotFound.default_message)
     response = exception_handler(error, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = getattr(error, "default_code", "error")

@@ -12,6 +12,12 @@ class NotPermitted(ApplicationError):
     default_message = "您没有执行此操作的权限。"
 
 
+class NotFound(ApplicationError):
+    """Missing and out of the user's reach alike, so an id tells nothing of another place."""
+
+    default_message = "未找到该对象，或您无权查看。"
+
+
 class InvalidTransition(ApplicationError):
     default_message = "当前状态下不能执行此操作。"
 

@@ -2,7 +2,13 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pingan.errors import ApplicationError, InvalidTransition, NotPermitted, TooManyRequests
+from pingan.errors import (
+    ApplicationError,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    TooManyRequests,
+)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -34,6 +40,8 @@ class ApplicationErrorMiddleware:
             return None
         if isinstance(exception, NotPermitted):
             status = 403
+        elif isinstance(exception, NotFound):
+            status = 404
         elif isinstance(exception, InvalidTransition):
             status = 409
         elif isinstance(exception, TooManyRequests):

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from assessments import services
 from assessments.models import Standard
-from assessments.selectors.standards import _pinned_criteria
+from assessments.selectors.standards import _pinned_criteria, _standard_of_pinned_criterion
 from pingan import pdf
 from tests.factories import user_with_role
 from villages.models import Membership, Region, Village
@@ -40,6 +40,7 @@ def empty_cache(process_own_cache):
     """Each test starts with nothing kept: its database rows are new."""
     cache.clear()
     _pinned_criteria.clear()
+    _standard_of_pinned_criterion.clear()
 
 
 @pytest.fixture(autouse=True)

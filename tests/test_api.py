@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from api.errors import handle_exception
 from api.tokens import issue_token
 from assessments import services
 from assessments.models import (
@@ -24,6 +25,7 @@ from assessments.models import (
     TitleEvent,
 )
 from assessments.selectors import criteria_of
+from pingan.errors import NotFound
 from pingan.responses import XLSX
 from tests import files
 from tests.factories import RegionFactory, VillageFactory, user_with_role
@@ -111,6 +113,12 @@ def test_without_a_token_the_api_answers_401_in_chinese(db):
     response = APIClient().get(api("villages/"))
     assert response.status_code == 401
     assert response.json()["detail"] == "身份认证信息未提供。"
+
+
+def test_a_service_s_not_found_answers_as_the_api_s_own_404():
+    response = handle_exception(NotFound(), {})
+    assert response.status_code == 404
+    assert response.data == {"detail": "未找到该对象，或您无权查看。", "code": "not_found"}
 
 
 def test_a_secretary_token_reaches_only_its_village(campaign, clients, xingou, cuiwang):

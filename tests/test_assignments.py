@@ -14,7 +14,7 @@ from assessments.models import Answer, Assignment, AssignmentEvent, Criterion, E
 from assessments.reminders import reminders_for
 from assessments.selectors import criteria_of
 from audit.models import AuditEntry
-from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
+from pingan.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted
 from pingan.sheets import write_table
 from tests.factories import user_with_role
 from tests.files import jpeg
@@ -274,7 +274,7 @@ def test_a_member_who_leaves_the_team_loses_their_reach_at_once(client, people, 
         reason="岗位调整",
     )
     assert client.get(detail).status_code == 404
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotFound):
         services.save_answer(
             actor=member,
             assessment_id=assessment.pk,

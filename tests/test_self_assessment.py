@@ -4,13 +4,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Answer, Assessment, AssessmentEvent, Criterion, Evidence
-from pingan.errors import InvalidInput, InvalidTransition, NotPermitted
+from pingan.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted
+from tests.factories import user_with_role
 from tests.files import jpeg
 from tests.helpers import answer_everything, finish_photos
+from villages.models import Membership
 
 
 @pytest.fixture
@@ -228,12 +231,13 @@ def test_a_refused_save_is_refused_whether_or_not_its_form_is_valid(client, peop
     assert not Answer.objects.filter(assessment=assessment, criterion=veto).exists()
 
 
-def test_a_save_reads_its_assessment_with_its_places_once(
+def test_a_save_reads_its_assessment_once_locked_and_scoped(
     client, people, assessment, django_assert_max_num_queries
 ):
-    """The request reads the assessment's own row to find the item; the service reads it
-    again, locked, with its campaign and places. (Within a test's transaction the items are
-    read each time they are needed, three of the statements; a pinned standard's are kept.)"""
+    """The form is built from the item alone; the service reads the assessment once, locked,
+    with its campaign and places, and within the user's reach. (Within a test's transaction
+    the items, and the standard an item is of, are read each time they are needed, four of
+    the statements; a pinned standard's are kept.)"""
     veto = criteria(assessment, Criterion.Kind.VETO).first()
     client.force_login(people["secretary"])
     client.post(url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "false"})
@@ -245,9 +249,37 @@ def test_a_save_reads_its_assessment_with_its_places_once(
     reads = [
         q["sql"] for q in captured.captured_queries if 'FROM "assessments_assessment"' in q["sql"]
     ]
-    assert len(reads) == 2
-    assert 'JOIN "villages_region"' not in reads[0]
-    assert 'JOIN "villages_region"' in reads[1]
+    assert len(reads) == 1
+    assert 'JOIN "villages_region"' in reads[0]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in reads[0]
+
+
+def test_a_change_out_of_reach_is_not_found_as_a_missing_one(people, assessment, cuiwang):
+    stranger = user_with_role(Membership.Role.SECRETARY, cuiwang)
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    for actor, assessment_id in [
+        (stranger, assessment.pk),
+        (people["secretary"], assessment.pk + 10_000),
+    ]:
+        with pytest.raises(NotFound):
+            services.save_answer(
+                actor=actor, assessment_id=assessment_id, criterion_id=veto.pk, veto_occurred=False
+            )
+    assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_a_valid_change_out_of_reach_is_a_404_and_changes_nothing(client, assessment, cuiwang):
+    client.force_login(user_with_role(Membership.Role.SECRETARY, cuiwang))
+    veto = criteria(assessment, Criterion.Kind.VETO).first()
+    saved = client.post(
+        url("assessment_criterion", assessment.pk, veto.pk), {"veto_occurred": "false"}
+    )
+    uploaded = client.post(url("evidence_upload", assessment.pk, veto.pk), {"file": jpeg()})
+    assert (saved.status_code, uploaded.status_code) == (404, 404)
+    assert "未找到该村(社区)的创建考评" in saved.content.decode()
+    assert not Answer.objects.filter(assessment=assessment).exists()
+    assert not Evidence.objects.filter(assessment=assessment).exists()
 
 
 def test_return_needs_a_reason_and_a_submitted_assessment(people, assessment):

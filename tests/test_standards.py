@@ -5,11 +5,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Criterion, IncidentCategory, IncidentGroup, Standard, StandardEvent
-from assessments.selectors import criteria_by_id, criteria_of, pass_rule_for
+from assessments.selectors import (
+    access_criterion_by_id,
+    criteria_by_id,
+    criteria_of,
+    pass_rule_for,
+)
 from assessments.verdict import Judgement, evaluate
 from pingan.errors import NotPermitted
 
@@ -156,6 +162,23 @@ def test_a_pinned_versions_criteria_are_read_once_an_editable_ones_each_time(
         criteria_by_id(demonstration.pk)
     with django_assert_num_queries(0):
         criteria_by_id(demonstration.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_item_is_found_by_its_id_alone_and_a_pinned_one_without_a_query(
+    standards, people, django_assert_num_queries
+):
+    safe_village, _ = standards
+    cameras = safe_village.criteria.get(key="technical-prevention.cameras")
+    with django_assert_num_queries(2):
+        found = access_criterion_by_id(cameras.pk)
+    assert (found.label, found.parent.pk) == ("五(2)", cameras.parent_id)
+    services.pin_standard(actor=people["town_office"], standard_id=safe_village.pk, reason="启用")
+    access_criterion_by_id(cameras.pk)
+    with django_assert_num_queries(0):
+        assert access_criterion_by_id(cameras.pk).pk == cameras.pk
+    with pytest.raises(Http404):
+        access_criterion_by_id(cameras.pk + 10_000)
 
 
 def test_admin_shows_a_pinned_version_read_only_with_the_reason(client, standards, people):

@@ -14,11 +14,11 @@ from assessments.selectors.assignments import (
 )
 from assessments.selectors.campaigns import (
     access_assessment_by_id,
-    access_assessment_to_change,
     access_campaign_by_id,
     assessment_history,
     campaign_board,
     current_assessment_of_secretary,
+    lock_assessment_to_change,
     visible_assessments,
     visible_campaigns,
 )
@@ -92,6 +92,7 @@ from assessments.selectors.self_assessment import (
     workspace_parts,
 )
 from assessments.selectors.standards import (
+    access_criterion_by_id,
     access_standard_by_id,
     criteria_by_id,
     criteria_of,
@@ -129,10 +130,10 @@ __all__ = [
     "DEFAULT_TARGET",
     "TimelineEntry",
     "access_assessment_by_id",
-    "access_assessment_to_change",
     "access_assignment_by_id",
     "access_bulletin_by_id",
     "access_campaign_by_id",
+    "access_criterion_by_id",
     "access_document_by_id",
     "access_evidence_by_id",
     "access_incident_by_id",
@@ -176,6 +177,7 @@ __all__ = [
     "latest_assignment_events",
     "latest_recommended_year",
     "latest_return_comments",
+    "lock_assessment_to_change",
     "may_write",
     "my_assignments",
     "new_or_changed_criteria",

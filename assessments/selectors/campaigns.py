@@ -11,6 +11,7 @@ from assessments.models import (
     Campaign,
 )
 from assessments.selectors.common import assessment_scope, scoped, with_team
+from pingan.errors import NotFound
 from villages.rules import home_village_of, region_scope
 
 
@@ -45,11 +46,18 @@ def access_assessment_by_id(user, assessment_id, related=SHOWN_WITH_ASSESSMENT):
         raise Http404("未找到该村(社区)的创建考评。") from None
 
 
-def access_assessment_to_change(user, assessment_id):
-    """The assessment's own row, if the user may see it: a change reads its campaign and
-    places again under its own lock, and asks the rules there, so its request reads them
-    once."""
-    return access_assessment_by_id(user, assessment_id, related=())
+def lock_assessment_to_change(user, assessment_id):
+    """The assessment, locked, with its campaign and places, if the user may see it: a change
+    asks the scope of the row it locks, in the one read, so its request reads the row once.
+    NotFound alike for missing and another place's, as `access_assessment_by_id`."""
+    try:
+        return (
+            visible_assessments(user, ("campaign__town", "village__town"))
+            .select_for_update(of=("self",))
+            .get(pk=assessment_id)
+        )
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该村(社区)的创建考评。") from None
 
 
 def current_assessment_of_secretary(user):

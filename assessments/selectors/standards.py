@@ -10,6 +10,7 @@ from assessments.models import (
 from assessments.verdict import PassRule
 
 _pinned_criteria = {}
+_standard_of_pinned_criterion = {}
 
 
 def _with_parents(criteria):
@@ -50,7 +51,23 @@ def criteria_by_id(standard_id):
     # the version editable.
     if first is not None and not first.standard.is_editable and not connection.in_atomic_block:
         _pinned_criteria[standard_id] = by_id
+        _standard_of_pinned_criterion.update(dict.fromkeys(by_id, standard_id))
     return by_id
+
+
+def access_criterion_by_id(criterion_id):
+    """An item by its id alone, as `criteria_by_id` keeps it, for a request that builds its
+    form from the item before the change reads the assessment (and checks the item is of its
+    standard). Items are not secret; 404 when there is none."""
+    standard_id = _standard_of_pinned_criterion.get(criterion_id)
+    if standard_id is None:
+        standard_id = (
+            Criterion.objects.filter(pk=criterion_id).values_list("standard_id", flat=True).first()
+        )
+    try:
+        return criteria_by_id(standard_id)[criterion_id]
+    except KeyError:
+        raise Http404("该条目不属于本年度创建标准。") from None
 
 
 def criteria_tree(standard):

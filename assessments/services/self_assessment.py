@@ -21,6 +21,7 @@ from assessments.selectors import (
     criteria_of,
     handed_in_waiting,
     latest_return_comments,
+    lock_assessment_to_change,
     open_returned_criteria,
     previous_assessment_of,
     status_before_town_conclusion,
@@ -47,12 +48,9 @@ from villages.models import Grid
 
 def _lock_for_editing(actor, assessment_id, criterion_id=None):
     """The assessment, locked, for its secretary (any part) or, for the item `criterion_id`,
-    the member of the team it is assigned to while it is theirs to fill."""
-    assessment = (
-        Assessment.objects.select_related("campaign__town", "village__town")
-        .select_for_update(of=("self",))
-        .get(pk=assessment_id)
-    )
+    the member of the team it is assigned to while it is theirs to fill; NotFound for one out
+    of the actor's reach."""
+    assessment = lock_assessment_to_change(actor, assessment_id)
     if not actor.has_perm("assessments.edit_assessment", assessment) and (
         criterion_id is None or assignment_to_fill(actor, assessment, criterion_id) is None
     ):

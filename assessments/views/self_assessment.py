@@ -25,7 +25,7 @@ from assessments.forms import (
 from assessments.models import Assessment, Criterion, Evidence
 from assessments.selectors import (
     access_assessment_by_id,
-    access_assessment_to_change,
+    access_criterion_by_id,
     access_evidence_by_id,
     active_grids,
     assessment_history,
@@ -231,11 +231,14 @@ def _criterion_for(assessment, criterion_id):
         raise Http404("该条目不属于本年度创建标准。") from None
 
 
-def _judged_criterion(assessment, criterion_id):
-    criterion = _criterion_for(assessment, criterion_id)
+def _judged(criterion):
     if not criterion.is_judged:
         raise Http404("分组标题不单独作答。")
     return criterion
+
+
+def _judged_criterion(assessment, criterion_id):
+    return _judged(_criterion_for(assessment, criterion_id))
 
 
 def _saved(request, answer, cleaned):
@@ -277,17 +280,16 @@ def _answer_initial(assessment, criterion, answer):
 def assessment_criterion(request, assessment_id, criterion_id):
     form = newer = None
     if request.method == "POST":
-        # A save reads the assessment's own row: the service reads its campaign and places
-        # under its lock and asks the rules there (a refusal is its 403). The whole page is
-        # read only when it is shown again.
-        assessment = access_assessment_to_change(request.user, assessment_id)
-        criterion = _judged_criterion(assessment, criterion_id)
+        # A save reads the assessment once, in the service, locked and scoped (its 404 and
+        # 403); the form needs only the item. The whole page is read only when it is shown
+        # again.
+        criterion = _judged(access_criterion_by_id(criterion_id))
         form = AnswerForm(request.POST, criterion=criterion)
         if form.is_valid():
             try:
                 answer = services.save_answer(
                     actor=request.user,
-                    assessment_id=assessment.pk,
+                    assessment_id=assessment_id,
                     criterion_id=criterion.pk,
                     **form.cleaned_data,
                 )
@@ -382,17 +384,21 @@ def _next_criterion_url(assessment, criterion):
 @login_required
 @require_POST
 def evidence_upload(request, assessment_id, criterion_id):
-    assessment = access_assessment_to_change(request.user, assessment_id)
-    criterion = _criterion_for(assessment, criterion_id)
-    # The village's grids are read only for an upload that names one (the service checks it).
-    grids = active_grids(assessment.village_id) if request.POST.get("grid") else ()
+    # As a save: the service reads the assessment, locked and scoped (its 404 and 403). The
+    # view reads it only to offer the village's grids to an upload that names one (the service
+    # checks the grid is the village's) and to refuse a form with the service's 404 first.
+    criterion = access_criterion_by_id(criterion_id)
+    grids = ()
+    if request.POST.get("grid"):
+        grids = active_grids(access_assessment_by_id(request.user, assessment_id, ()).village_id)
     form = EvidenceForm(request.POST, request.FILES, grids=grids)
     try:
         if not form.is_valid():
+            access_assessment_by_id(request.user, assessment_id, ())
             raise InvalidInput("请选择要上传的文件，并核对所涉期间和网格。")
         evidence = services.add_evidence(
             actor=request.user,
-            assessment_id=assessment.pk,
+            assessment_id=assessment_id,
             criterion_id=criterion.pk,
             upload=form.cleaned_data["file"],
             covers_from=form.cleaned_data["covers_from"],
@@ -403,7 +409,7 @@ def evidence_upload(request, assessment_id, criterion_id):
         messages.error(request, error.message)
     else:
         messages.success(request, f"已上传“{evidence.original_name}”。")
-    return redirect("assessments:assessment_criterion", assessment.pk, criterion.pk)
+    return redirect("assessments:assessment_criterion", assessment_id, criterion.pk)
 
 
 @login_required
