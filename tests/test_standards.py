@@ -177,7 +177,7 @@ def test_an_item_is_found_by_its_id_alone_and_a_pinned_one_without_a_query(
     access_criterion_by_id(cameras.pk)
     with django_assert_num_queries(0):
         assert access_criterion_by_id(cameras.pk).pk == cameras.pk
-    with pytest.raises(Http404):
+    with django_assert_num_queries(1), pytest.raises(Http404):
         access_criterion_by_id(cameras.pk + 10_000)
 
 

@@ -64,10 +64,9 @@ def access_criterion_by_id(criterion_id):
         standard_id = (
             Criterion.objects.filter(pk=criterion_id).values_list("standard_id", flat=True).first()
         )
-    try:
-        return criteria_by_id(standard_id)[criterion_id]
-    except KeyError:
-        raise Http404("该条目不属于本年度创建标准。") from None
+    if standard_id is None:
+        raise Http404("未找到该条目。")
+    return criteria_by_id(standard_id)[criterion_id]
 
 
 def criteria_tree(standard):
