@@ -290,6 +290,29 @@ def test_a_photo_is_finished_by_the_worker_and_never_served_before(
     assert entry.before == {"status": "processing"} and entry.after["status"] == "ready"
 
 
+def test_the_worker_reads_a_photo_with_what_it_names_in_one_locked_read(
+    people, assessment, criterion, django_assert_max_num_queries
+):
+    """Its stored name names the year and the village, its audit entry the village and town:
+    read with the photo, not one by one after."""
+    photo = services.add_evidence(
+        actor=people["secretary"],
+        assessment_id=assessment.pk,
+        criterion_id=criterion.pk,
+        upload=files.jpeg(),
+    )
+    with django_assert_max_num_queries(8) as captured:
+        services.finish_photo(evidence_id=photo.pk)
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == 2, reads
+    assert 'JOIN "assessments_campaign"' in reads[0] and 'JOIN "villages_region"' in reads[0]
+    assert 'FROM "audit_audithead"' in reads[1]
+    photo.refresh_from_db()
+    assert photo.file.name.startswith(
+        f"evidence/{assessment.campaign.year}/{assessment.village.code}/"
+    )
+
+
 def test_a_photo_the_worker_cannot_decode_is_refused_with_its_reason(
     client, people, assessment, criterion, private_media_root, django_capture_on_commit_callbacks
 ):

@@ -236,7 +236,14 @@ def finish_photo(*, evidence_id):
     served; one that cannot be decoded is refused with the reason and taken out of its
     assessment or report, its bytes deleted. The move is in the audit trail."""
     with transaction.atomic():
-        evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+        # With what its stored name (the year, the village) and its audit entry's places
+        # name, read under the one lock.
+        evidence = (
+            Evidence.objects.select_related("assessment__campaign", "village__town")
+            .select_for_update(of=("self",))
+            .filter(pk=evidence_id)
+            .first()
+        )
         if evidence is None or evidence.status != Evidence.Status.PROCESSING:
             return None
         raw_name = evidence.file.name
