@@ -46,7 +46,9 @@ LEVELS = (1, 2, 4, 8, 16, 32, 64)
 STEP_SECONDS = 6
 P95_LIMIT = 1.0
 IDLE_CONNECTIONS = 20
-CHOICE_ROUNDS = 3
+# Turns each way of serving, and each request's CPU, takes: the machine's other tenants come
+# and go within a run, so each keeps its median turn.
+ROUNDS = 3
 # The two ways of serving on 2 cores: sync workers (each holds one connection from accept to
 # answer) and threaded workers (gunicorn hands each new connection to a thread at once, so
 # a connection that never sends holds a thread until the timeout, as a sync worker is held).
@@ -639,7 +641,7 @@ def section(town, surge_people):
         floor_request = table[1][2]
         saves = next(row[2] for row in reversed(table) if row[0].startswith("save"))
         turns = {deployment: [] for deployment in DEPLOYMENTS}
-        for _ in range(CHOICE_ROUNDS):
+        for _ in range(ROUNDS):
             for model, proxied in DEPLOYMENTS:
                 served = Served("pingan.wsgi", PORT, model, folder, proxied)
                 try:
@@ -666,7 +668,7 @@ def section(town, surge_people):
             f"with {IDLE_CONNECTIONS} connections held open and silent (a phone that",
             "connected and lost its signal), and saves (as in the table below); chosen is the",
             "way whose lowest share of the best way's figure, over the three, is highest.",
-            f"The ways take turns, {CHOICE_ROUNDS} rounds of {STEP_SECONDS} s each; each figure",
+            f"The ways take turns, {ROUNDS} rounds of {STEP_SECONDS} s each; each figure",
             "is its median turn.",
             "",
             "| serving | floor alone: req/s | p95 | beside idle connections: req/s | p95 | "
@@ -702,7 +704,7 @@ def section(town, surge_people):
                     backlog = drained()
             # The CPU of each request in turns, round after round, each keeping its median
             # turn: the machine's other tenants slow one minute and not the next.
-            for _ in range(CHOICE_ROUNDS):
+            for _ in range(ROUNDS):
                 for label, port, request in table:
                     served = bare if port == BARE_PORT else portal
                     cpu_turns[label].append(cpu_per_request(port, request, served))
@@ -748,7 +750,7 @@ def section(town, surge_people):
         "Where a request's CPU goes: milliseconds of CPU (user and system) each group of",
         f"processes spent per request while one client played it for {STEP_SECONDS} s, read",
         "from the kernel's counts before and after, and after the background worker had",
-        f"finished what it was given. The requests take turns, {CHOICE_ROUNDS} rounds; each row",
+        f"finished what it was given. The requests take turns, {ROUNDS} rounds; each row",
         f"is its turn of median total. The ceiling is what the machine's {cores} cores could",
         f"serve of the request if nothing waited: {cores} × 1000 ms over the total.",
         "",

@@ -390,11 +390,13 @@ def evidence_upload(request, assessment_id, criterion_id):
     criterion = access_criterion_by_id(criterion_id)
     grids = ()
     if request.POST.get("grid"):
-        grids = active_grids(access_assessment_by_id(request.user, assessment_id, ()).village_id)
+        grids = active_grids(
+            access_assessment_by_id(request.user, assessment_id, related=()).village_id
+        )
     form = EvidenceForm(request.POST, request.FILES, grids=grids)
     try:
         if not form.is_valid():
-            access_assessment_by_id(request.user, assessment_id, ())
+            access_assessment_by_id(request.user, assessment_id, related=())
             raise InvalidInput("请选择要上传的文件，并核对所涉期间和网格。")
         evidence = services.add_evidence(
             actor=request.user,
