@@ -620,8 +620,9 @@ class Served:
         self.log.close()
 
 
-def _median_turn(outcomes):
-    return sorted(outcomes, key=lambda outcome: outcome.served)[len(outcomes) // 2]
+def _median_turn(turns, key=lambda outcome: outcome.served):
+    """The turn whose `key` (by default the requests it served) is the median of the rounds."""
+    return sorted(turns, key=key)[len(turns) // 2]
 
 
 def _ms(seconds):
@@ -758,7 +759,7 @@ def section(town, surge_people):
         "|---|" + "---|" * (len(CPU_COLUMNS) + 2),
     ]
     for label, turns in cpu_turns.items():
-        spent = sorted(turns, key=lambda turn: sum(turn.values()))[len(turns) // 2]
+        spent = _median_turn(turns, key=lambda turn: sum(turn.values()))
         total = sum(spent.values())
         lines.append(
             f"| {label} | "
